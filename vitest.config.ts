@@ -20,8 +20,9 @@ export default defineConfig({
           globalSetup: ['e2e/fleet/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,
-          fileParallelism: false,
+          // Suites share one fleet; running them one after another keeps them from contending on 2 cores.
           pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

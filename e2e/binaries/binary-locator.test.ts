@@ -9,6 +9,7 @@ function fakeBinaries(names: readonly string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'herd-bin-'));
   for (const name of names) {
     writeFileSync(join(dir, name), '#!/bin/sh\n');
+    writeFileSync(join(dir, 'kwok-stages.yaml'), '');
     chmodSync(join(dir, name), 0o755);
   }
   return dir;

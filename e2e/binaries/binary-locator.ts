@@ -1,6 +1,6 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { COMPONENTS, type BinaryName, type GoComponent } from './components.js';
 
 /** Where each control-plane binary comes from, and which ones still have to be built. */
@@ -18,6 +18,11 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'herd');
 }
 
+function isPresent(path: string, component: GoComponent): boolean {
+  if (!isExecutable(path)) return false;
+  return (component.companions ?? []).every((f) => existsSync(join(dirname(path), f)));
+}
+
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -29,7 +34,8 @@ function isExecutable(path: string): boolean {
 
 /**
  * Resolves every binary: a directory named by `HERD_K8S_BIN_DIR` wins, then `KUBEBUILDER_ASSETS` (which usually holds
- * only kube-apiserver, etcd and kubectl), then the versioned cache. A binary found nowhere is reported at its cache path
+ * only kube-apiserver, etcd and kubectl), then the versioned cache. A binary with companion files (kwok's stages) counts
+ * only where those files are beside it. A binary found nowhere is reported at its cache path
  * with `present: false`, which is where a build puts it.
  */
 export function locateBinaries(env: NodeJS.ProcessEnv = process.env): BinaryLocation[] {
@@ -38,10 +44,10 @@ export function locateBinaries(env: NodeJS.ProcessEnv = process.env): BinaryLoca
       const dir = env[source];
       if (!dir) continue;
       const path = join(dir, component.binary);
-      if (isExecutable(path)) return { component, path, source, present: true };
+      if (isPresent(path, component)) return { component, path, source, present: true };
     }
     const path = join(cacheRoot(env), 'bin', component.cacheKey, component.binary);
-    return { component, path, source: 'cache', present: isExecutable(path) };
+    return { component, path, source: 'cache', present: isPresent(path, component) };
   });
 }
 

@@ -11,6 +11,8 @@ export interface GoComponent {
   readonly pkg: string;
   /** Cache folder name, keyed by version: binaries of different versions never mix. */
   readonly cacheKey: string;
+  /** Files that must sit beside the binary for it to count as present (written by the build). */
+  readonly companions?: readonly string[];
 }
 
 export const KUBERNETES_VERSION = '1.36.3';
@@ -30,7 +32,7 @@ export const COMPONENTS: readonly GoComponent[] = [
   k8s('kube-scheduler'),
   k8s('kubectl'),
   { binary: 'etcd', module: 'etcd', pkg: 'go.etcd.io/etcd/server/v3', cacheKey: `etcd-v${ETCD_VERSION}` },
-  { binary: 'kwok', module: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', cacheKey: `kwok-v${KWOK_VERSION}` },
+  { binary: 'kwok', module: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', cacheKey: `kwok-v${KWOK_VERSION}`, companions: ['kwok-stages.yaml'] /* KWOK_STAGES_FILE */ },
 ];
 
 export type BinaryName = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'etcd' | 'kwok';

@@ -34,6 +34,7 @@ describe('buildMissingBinaries', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herd-bin-'));
     for (const c of COMPONENTS) {
       writeFileSync(join(dir, c.binary), '');
+      writeFileSync(join(dir, 'kwok-stages.yaml'), '');
       chmodSync(join(dir, c.binary), 0o755);
     }
     const result = await buildMissingBinaries({ env: { PATH: '', HERD_K8S_BIN_DIR: dir, HERD_CACHE_DIR: dir } });

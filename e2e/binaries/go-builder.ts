@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { locateBinaries, type BinaryLocation } from './binary-locator.js';
 import { kubernetesLdflags, type GoComponent } from './components.js';
+import { KWOK_STAGES_FILE, writeKwokStages } from './kwok-stages.js';
 
 const run = promisify(execFile);
 
@@ -154,6 +155,7 @@ export async function buildMissingBinaries(options: BuildOptions = {}): Promise<
           report('compiling', Math.min(compiled, total), total);
         });
         report('linking', Math.min(compiled, total), total);
+        if (b.component.module === 'kwok') await writeKwokStages(moduleDir, env, join(outDir, KWOK_STAGES_FILE));
         renameSync(join(tmp, b.component.binary), b.path);
       } finally {
         rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,136 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { locateBinaries } from '../../e2e/binaries/binary-locator.js';
+import { buildMissingBinaries } from '../../e2e/binaries/go-builder.js';
+import { fleetStatus } from '../../e2e/controlplane/fleet-status.js';
+import { isRunning } from '../../e2e/controlplane/managed-process.js';
+import { DEFAULT_STATE_DIR, startLocalFleet, stopLocalFleet } from '../../e2e/controlplane/local-fleet.js';
+import type { FleetState } from '../../e2e/controlplane/fleet-state.js';
+import { buildProgressReporter } from './build-progress.js';
+
+const out = (line: string) => process.stdout.write(line + '\n');
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+async function ensureBinaries(): Promise<void> {
+  const reporter = buildProgressReporter();
+  try {
+    const result = await buildMissingBinaries({ onProgress: reporter.onProgress });
+    for (const b of result.built) out(`built ${b.binary} -> ${b.path}`);
+  } finally {
+    reporter.stop();
+  }
+}
+
+function printTryIt(state: FleetState): void {
+  const members = state.clusters.filter((c) => c.role === 'member');
+  out('');
+  out('The fleet is up. Try:');
+  out(`  export KUBECONFIG=${state.kubeconfig}`);
+  out('  kubectl config get-contexts');
+  out('  kubectl --context host get namespaces');
+  for (const m of members) out(`  kubectl --context ${m.context} get nodes -L topology.kubernetes.io/region   # ${m.region}/${m.zone}`);
+  out(`  herd dev status --state-dir ${state.stateDir}`);
+  out('');
+}
+
+function upCommand(): Command {
+  return new Command('up')
+    .description('start a local fleet: a host cluster with the aggregation layer and N member clusters, as local processes')
+    .option('--members <n>', 'number of member clusters', positiveInt, 3)
+    .option('--workloads', 'members also run kube-controller-manager, kube-scheduler and kwok nodes, so workloads become Ready', false)
+    .option('--detach', 'leave the fleet running and exit; stop it with `herd dev down`', false)
+    .option('--state-dir <dir>', 'where the fleet keeps its PKI, kubeconfig, logs and fleet.json', DEFAULT_STATE_DIR)
+    .action(async (opts: { members: number; workloads: boolean; detach: boolean; stateDir: string }) => {
+      await ensureBinaries();
+      const started = Date.now();
+      const log = (line: string) => out(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+      const state = await startLocalFleet({ stateDir: opts.stateDir, members: opts.members, workloads: opts.workloads, log });
+      printTryIt(state);
+      if (opts.detach) {
+        out(`Detached. Stop it with: herd dev down --state-dir ${state.stateDir}`);
+        return;
+      }
+      out('Press Ctrl-C to stop the fleet.');
+      await new Promise<void>((resolve) => {
+        const reported = new Set<string>();
+        const watchdog = setInterval(() => {
+          for (const p of state.processes) {
+            if (!reported.has(p.name) && !isRunning(p)) {
+              reported.add(p.name);
+              out(`warning: ${p.name} (pid ${p.pid}) exited; its log is ${p.log}`);
+            }
+          }
+        }, 2000);
+        const stop = () => {
+          clearInterval(watchdog);
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      out('stopping the fleet…');
+      const { stopped } = await stopLocalFleet(state.stateDir);
+      out(`stopped ${stopped.length} processes and removed ${state.stateDir}`);
+    });
+}
+
+function downCommand(): Command {
+  return new Command('down')
+    .description('stop every process of a local fleet (by pid) and remove its state directory')
+    .option('--state-dir <dir>', 'the fleet to stop', DEFAULT_STATE_DIR)
+    .action(async (opts: { stateDir: string }) => {
+      const { stopped, found } = await stopLocalFleet(opts.stateDir);
+      out(found ? `stopped ${stopped.length} processes and removed ${opts.stateDir}` : `no fleet in ${opts.stateDir}`);
+    });
+}
+
+function statusCommand(): Command {
+  return new Command('status')
+    .description('show the health of each component of a local fleet')
+    .option('--state-dir <dir>', 'the fleet to inspect', DEFAULT_STATE_DIR)
+    .action(async (opts: { stateDir: string }) => {
+      const status = await fleetStatus(opts.stateDir);
+      if (!status) {
+        out(`no fleet in ${opts.stateDir}; start one with \`herd dev up\``);
+        process.exitCode = 1;
+        return;
+      }
+      const rows = status.components.map((c) => [
+        c.name,
+        String(c.pid),
+        c.running ? 'running' : 'exited',
+        c.healthy === undefined ? '-' : c.healthy ? 'healthy' : 'unhealthy',
+        c.url ?? '',
+      ]);
+      const header = ['COMPONENT', 'PID', 'PROCESS', 'HEALTH', 'ENDPOINT'];
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      for (const r of [header, ...rows]) out(r.map((cell, i) => cell.padEnd(widths[i]!)).join('   ').trimEnd());
+      for (const c of status.state.clusters) {
+        if (c.role === 'member') out(`${c.name}: region ${c.region}, zone ${c.zone}, ${c.server}`);
+      }
+      if (status.components.some((c) => !c.running || c.healthy === false)) process.exitCode = 1;
+    });
+}
+
+function binariesCommand(): Command {
+  return new Command('binaries')
+    .description('build the missing control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok) from the Go module proxy, cached by version')
+    .option('--list', 'only show where each binary is, without building', false)
+    .action(async (opts: { list: boolean }) => {
+      if (!opts.list) await ensureBinaries();
+      for (const b of locateBinaries()) out(`${b.component.binary.padEnd(24)} ${b.present ? b.path : '(missing)'}  [${b.source}]`);
+    });
+}
+
+export function devCommand(): Command {
+  return new Command('dev')
+    .description('run a local development fleet of real Kubernetes control planes')
+    .addCommand(binariesCommand())
+    .addCommand(upCommand())
+    .addCommand(downCommand())
+    .addCommand(statusCommand());
+}

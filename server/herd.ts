@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { devCommand } from './cli/dev-command.js';
+
+const program = new Command()
+  .name('herd')
+  .description('Herd: one Kubernetes API for a fleet of clusters.')
+  .version(process.env.npm_package_version ?? '0.1.0')
+  .showHelpAfterError()
+  .addCommand(devCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
