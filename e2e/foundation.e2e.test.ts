@@ -85,7 +85,7 @@ describe('the e2e fleet', () => {
 describe.runIf(fleet.provider === 'local')('herd dev', () => {
   it('runs a second fleet beside the first, reports it healthy, and `down` leaves no process alive', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'herd-dev-'));
-    const up = await runHerd(['dev', 'up', '--members', '1', '--detach', '--state-dir', stateDir]);
+    const up = await runHerd(['dev', 'up', '--members', '1', '--no-herd', '--detach', '--state-dir', stateDir]);
     expect(up.code, up.output).toBe(0);
     expect(up.output).toContain('fleet ready');
     const state = readFleetState(stateDir)!;
@@ -106,7 +106,7 @@ describe.runIf(fleet.provider === 'local')('herd dev', () => {
 
   it('tears a foreground fleet down on Ctrl-C', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'herd-dev-'));
-    const child = spawn(process.execPath, [herd, 'dev', 'up', '--members', '1', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [herd, 'dev', 'up', '--members', '1', '--no-herd', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     await new Promise<void>((ready, fail) => {

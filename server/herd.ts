@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { devCommand } from './cli/dev-command.js';
+import { serveCommand } from './cli/serve-command.js';
 
 const program = new Command()
   .name('herd')
   .description('Herd: one Kubernetes API for a fleet of clusters.')
   .version(process.env.npm_package_version ?? '0.1.0')
   .showHelpAfterError()
+  .addCommand(serveCommand())
   .addCommand(devCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

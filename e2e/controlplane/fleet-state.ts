@@ -34,6 +34,8 @@ export interface FleetState {
   readonly workloads: boolean;
   readonly startedAt: string;
   readonly etcd: { readonly url: string };
+  /** Herd itself, when the fleet runs it: its direct URL and the CA of its serving certificate. */
+  herd?: { readonly url: string; readonly port: number; readonly caFile: string; readonly dataDir: string };
   readonly clusters: ClusterRecord[];
   readonly processes: ProcessRecord[];
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { requireBinaries, type BinaryPaths } from '../binaries/binary-locator.js';
 import { KUBERNETES_VERSION } from '../binaries/components.js';
@@ -10,7 +11,9 @@ import { freePorts } from './free-port.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { isRunning, startProcess, stopProcess, type ProcessRecord } from './managed-process.js';
 import { createSimulatedNodes, readyNodeCount } from './simulated-nodes.js';
-import { isHealthy, type TlsFiles } from './tls-request.js';
+import { createHerdFiles, herdEntryPoint, herdServeArgs } from './herd-process.js';
+import { HERD_GROUP, HERD_VERSION, registrationManifests } from './herd-registration.js';
+import { isHealthy, tlsRequest, type TlsFiles } from './tls-request.js';
 import { memberTopology } from './topology.js';
 import { ComponentStartError, waitUntil } from './wait-until.js';
 
@@ -27,6 +30,8 @@ export interface FleetUpOptions {
   readonly log?: (line: string) => void;
   /** How long each component may take to become ready. */
   readonly readyTimeoutMs?: number;
+  /** Also run Herd (`herd serve`, aggregated) and register it on the host. Default true. */
+  readonly herd?: boolean;
 }
 
 /** Thrown when a fleet is already running in the state directory. */
@@ -62,7 +67,7 @@ export async function startLocalFleet(options: FleetUpOptions = {}): Promise<Fle
   const started = Date.now();
   const since = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
-  const ports = await freePorts(2 + (1 + members) * 4);
+  const ports = await freePorts(3 + (1 + members) * 4);
   let next = 0;
   const port = () => ports[next++]!;
   const etcdClient = port();
@@ -170,12 +175,46 @@ export async function startLocalFleet(options: FleetUpOptions = {}): Promise<Fle
       }
       log(`${members * SIMULATED_NODES_PER_MEMBER} simulated nodes Ready`);
     }
+    if (options.herd ?? true) {
+      const herdPort = port();
+      const host = plans[0]!;
+      const files = await createHerdFiles(join(stateDir, 'herd'), host.cluster, host.pki.caKeyFile);
+      const url = `https://127.0.0.1:${herdPort}`;
+      // RBAC first: Herd reads the authentication ConfigMap as it starts.
+      await applyManifests(bin.kubectl, host.cluster.kubeconfig, registrationManifests({ port: herdPort, caPem: readFileSync(files.caFile, 'utf8') }));
+      const herd = start('herd', process.execPath, herdServeArgs(herdEntryPoint(), files, herdPort), join(stateDir, 'herd'), `${url}/readyz`);
+      state.herd = { url, port: herdPort, caFile: files.caFile, dataDir: files.dataDir };
+      writeFleetState(state);
+      await waitUntil(herd, () => isHealthy(`${url}/readyz`, { caFile: files.caFile }), timeout);
+      await waitUntil(herd, () => apiServiceAvailable(host.cluster), timeout, 'Available as an APIService');
+      log(`herd serving ${HERD_GROUP}/${HERD_VERSION} through the host (${since()})`);
+    }
     log(`fleet ready in ${since()}: kubeconfig ${state.kubeconfig}`);
     return state;
   } catch (err) {
     log(`start failed; stopping the ${state.processes.length} processes started`);
     await stopFleetProcesses(state.processes);
     throw err;
+  }
+}
+
+async function applyManifests(kubectl: string, kubeconfig: string, manifests: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], (err, _stdout, stderr) =>
+      err ? reject(new Error(`kubectl apply of Herd's registration failed: ${stderr || err.message}`)) : resolve(),
+    );
+    child.stdin?.end(manifests);
+  });
+}
+
+async function apiServiceAvailable(host: ClusterRecord): Promise<boolean> {
+  try {
+    const res = await tlsRequest(`${host.server}/apis/apiregistration.k8s.io/v1/apiservices/${HERD_VERSION}.${HERD_GROUP}`, adminTls(host));
+    if (res.status !== 200) return false;
+    const svc = JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } };
+    return svc.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata'; // @peculiar/x509 resolves its providers through tsyringe, which needs it loaded first
-import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { KeyObject, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -112,4 +112,12 @@ export function writePair(dir: string, name: string, pair: KeyPair): { cert: str
   writeFileSync(cert, pair.certPem);
   writeFileSync(key, pair.keyPem, { mode: 0o600 });
   return { cert, key };
+}
+
+/** A CA from PEM files written earlier (to sign more certificates with it). */
+export async function importCA(certPem: string, keyPem: string): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certPem);
+  const der = createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' });
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
+  return { cert, privateKey, certPem, keyPem };
 }

@@ -32,6 +32,11 @@ function printTryIt(state: FleetState): void {
   out(`  export KUBECONFIG=${state.kubeconfig}`);
   out('  kubectl config get-contexts');
   out('  kubectl --context host get namespaces');
+  if (state.herd) {
+    out('  kubectl --context host api-resources --api-group=federation.herd.io');
+    out('  kubectl --context host get federatedtypeconfigs');
+    out('  kubectl --context host explain federateddeployment.spec.placement');
+  }
   for (const m of members) out(`  kubectl --context ${m.context} get nodes -L topology.kubernetes.io/region   # ${m.region}/${m.zone}`);
   out(`  herd dev status --state-dir ${state.stateDir}`);
   out('');
@@ -43,12 +48,13 @@ function upCommand(): Command {
     .option('--members <n>', 'number of member clusters', positiveInt, 3)
     .option('--workloads', 'members also run kube-controller-manager, kube-scheduler and kwok nodes, so workloads become Ready', false)
     .option('--detach', 'leave the fleet running and exit; stop it with `herd dev down`', false)
+    .option('--no-herd', 'do not start Herd and register it on the host (control planes only)')
     .option('--state-dir <dir>', 'where the fleet keeps its PKI, kubeconfig, logs and fleet.json', DEFAULT_STATE_DIR)
-    .action(async (opts: { members: number; workloads: boolean; detach: boolean; stateDir: string }) => {
+    .action(async (opts: { members: number; workloads: boolean; detach: boolean; stateDir: string; herd: boolean }) => {
       await ensureBinaries();
       const started = Date.now();
       const log = (line: string) => out(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
-      const state = await startLocalFleet({ stateDir: opts.stateDir, members: opts.members, workloads: opts.workloads, log });
+      const state = await startLocalFleet({ stateDir: opts.stateDir, members: opts.members, workloads: opts.workloads, herd: opts.herd, log });
       printTryIt(state);
       if (opts.detach) {
         out(`Detached. Stop it with: herd dev down --state-dir ${state.stateDir}`);

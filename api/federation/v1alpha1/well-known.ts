@@ -1,0 +1,44 @@
+// The one place for the API group's names and the label, annotation, finalizer and condition strings that
+// Herd writes on its own objects and on the objects it creates in member clusters.
+
+export const GROUP = 'federation.herd.io';
+export const VERSION = 'v1alpha1';
+/** The `apiVersion` of every object in this group version. */
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** `kubectl get herd` lists every resource of this group. */
+export const CATEGORY_HERD = 'herd';
+/** `kubectl get federated` lists every Federated<Kind>. */
+export const CATEGORY_FEDERATED = 'federated';
+
+/** The field manager Herd applies member objects with. */
+export const FIELD_MANAGER = 'herd';
+
+/** Label on every member-cluster object Herd created or adopted; value `"true"`. */
+export const MANAGED_LABEL = `${GROUP}/managed`;
+/** Annotation on member-cluster objects: `<namespace>/<name>` (or `<name>`) of the Federated object behind them. */
+export const FEDERATED_NAME_ANNOTATION = `${GROUP}/federated-name`;
+/** Annotation on member-cluster objects: the kind of the Federated object behind them (`FederatedDeployment`). */
+export const FEDERATED_KIND_ANNOTATION = `${GROUP}/federated-kind`;
+/** Annotation on a Federated object: `"true"` leaves the member objects in place when it is deleted. */
+export const ORPHAN_ANNOTATION = `${GROUP}/orphan`;
+/** Label on the FederatedTypeConfigs Herd installs itself; value `"true"`. */
+export const DEFAULT_TYPE_LABEL = `${GROUP}/default-type`;
+
+/** Finalizer that holds a Federated object until its member objects are removed (or orphaned). */
+export const PROPAGATION_FINALIZER = `${GROUP}/propagation`;
+
+/** Label Herd keeps on every MemberCluster with the cluster's own name, so placement can spread by cluster. */
+export const CLUSTER_NAME_LABEL = `${GROUP}/cluster-name`;
+/** Standard topology labels placement spreads by; Herd sets them on MemberClusters from spec.region/zone. */
+export const REGION_LABEL = 'topology.kubernetes.io/region';
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** Condition types. */
+export const CONDITION_READY = 'Ready';
+/** Federated<Kind>: the placement was computed and the cluster list is final for this generation. */
+export const CONDITION_SCHEDULED = 'Scheduled';
+/** Federated<Kind>: every selected cluster holds the current rendering. */
+export const CONDITION_PROPAGATED = 'Propagated';
+/** FederatedTypeConfig: its Federated<Kind> is being served. */
+export const CONDITION_ESTABLISHED = 'Established';

@@ -1,0 +1,105 @@
+import { stringify } from 'yaml';
+
+/** Where Herd is registered on the host: namespace and Service names the APIService points at. */
+export const HERD_NAMESPACE = 'herd-system';
+export const HERD_SERVICE = 'herd-apiserver';
+export const HERD_GROUP = 'federation.herd.io';
+export const HERD_VERSION = 'v1alpha1';
+/** The user name Herd's client certificate carries on the host in the dev fleet. */
+export const HERD_HOST_USER = 'system:herd:apiserver';
+
+export interface RegistrationInput {
+  /** Port Herd listens on at 127.0.0.1 (the ExternalName Service resolves `localhost`). */
+  readonly port: number;
+  /** PEM of the CA that signed Herd's serving certificate. */
+  readonly caPem: string;
+}
+
+/**
+ * The host objects that make kube-apiserver route `federation.herd.io` to a Herd process on this machine: an
+ * ExternalName Service to localhost (aggregator routing stays off), the APIService with the serving CA, RBAC for
+ * Herd's own identity (delegated authentication and authorization, the authentication ConfigMap, namespaces), and
+ * ClusterRoles aggregated into view/edit/admin.
+ */
+export function registrationManifests(input: RegistrationInput): string {
+  const docs: object[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: HERD_NAMESPACE } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: HERD_SERVICE, namespace: HERD_NAMESPACE },
+      spec: { type: 'ExternalName', externalName: 'localhost' },
+    },
+    {
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { name: `${HERD_VERSION}.${HERD_GROUP}` },
+      spec: {
+        group: HERD_GROUP,
+        version: HERD_VERSION,
+        service: { name: HERD_SERVICE, namespace: HERD_NAMESPACE, port: input.port },
+        caBundle: Buffer.from(input.caPem).toString('base64'),
+        groupPriorityMinimum: 1000,
+        versionPriority: 15,
+      },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'herd-apiserver:system:auth-delegator' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: HERD_HOST_USER }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'herd-apiserver-auth-reader', namespace: 'kube-system' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: HERD_HOST_USER }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'herd-apiserver' },
+      rules: [
+        { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+        { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['flowcontrol.apiserver.k8s.io'], resources: ['prioritylevelconfigurations', 'flowschemas'], verbs: ['get', 'list', 'watch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'herd-apiserver' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'herd-apiserver' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: HERD_HOST_USER }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'herd-apiserver', namespace: HERD_NAMESPACE },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'herd-apiserver', namespace: HERD_NAMESPACE },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'herd-apiserver' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: HERD_HOST_USER }],
+    },
+    aggregatedRole('herd-view', 'view', [{ apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['get', 'list', 'watch'] }]),
+    aggregatedRole('herd-edit', 'edit', [{ apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'] }]),
+    aggregatedRole('herd-admin', 'admin', [{ apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['*'] }]),
+  ];
+  return docs.map((d) => stringify(d)).join('---\n');
+}
+
+function aggregatedRole(name: string, to: 'view' | 'edit' | 'admin', rules: object[]): object {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name, labels: { [`rbac.authorization.k8s.io/aggregate-to-${to}`]: 'true' } },
+    rules,
+  };
+}

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Agent, request, type Dispatcher } from 'undici';
+
+/** How to reach one cluster's apiserver: base URL, TLS material, optional bearer token. */
+export interface ClusterConnection {
+  readonly server: string;
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly token?: string;
+  readonly insecureSkipTLSVerify?: boolean;
+}
+
+function fileOrData(data: string | undefined, file: string | undefined): string | undefined {
+  if (data) return Buffer.from(data, 'base64').toString('utf8');
+  if (file) return readFileSync(file, 'utf8');
+  return undefined;
+}
+
+/** Reads a kubeconfig's context (default: current) into a connection. Credentials stay in memory, never in logs. */
+export function connectionFromKubeconfig(path: string, context?: string): ClusterConnection {
+  const kc = new KubeConfig();
+  kc.loadFromFile(path);
+  if (context) kc.setCurrentContext(context);
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  if (!cluster) throw new Error(`kubeconfig ${path}: no cluster for context ${context ?? kc.getCurrentContext()}`);
+  const ca = fileOrData(cluster.caData, cluster.caFile);
+  const cert = fileOrData(user?.certData, user?.certFile);
+  const key = fileOrData(user?.keyData, user?.keyFile);
+  return {
+    server: cluster.server.replace(/\/$/, ''),
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(user?.token ? { token: user.token } : {}),
+    ...(cluster.skipTLSVerify ? { insecureSkipTLSVerify: true } : {}),
+  };
+}
+
+export interface ClusterResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * A small HTTP client for one cluster's apiserver: one connection pool, a deadline on every call, JSON in and out.
+ * Streaming calls (watches) get the raw undici response.
+ */
+export class ClusterClient {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(
+    readonly connection: ClusterConnection,
+    options: { connections?: number; dispatcher?: Dispatcher } = {},
+  ) {
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connections: options.connections ?? 16,
+        connect: {
+          ...(connection.ca ? { ca: connection.ca } : {}),
+          ...(connection.cert ? { cert: connection.cert } : {}),
+          ...(connection.key ? { key: connection.key } : {}),
+          rejectUnauthorized: !connection.insecureSkipTLSVerify,
+        },
+      });
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      accept: 'application/json',
+      ...(this.connection.token ? { authorization: `Bearer ${this.connection.token}` } : {}),
+      ...extra,
+    };
+  }
+
+  /** One request with a deadline; resolves with any HTTP status, rejects on network failure or timeout. */
+  async call(method: Dispatcher.HttpMethod, path: string, body?: unknown, timeoutMs = 10_000): Promise<ClusterResponse> {
+    const res = await request(`${this.connection.server}${path}`, {
+      method,
+      dispatcher: this.dispatcher,
+      headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: res.statusCode, body: await res.body.text() };
+  }
+
+  /** GET that must answer 200 with JSON. */
+  async getJson<T>(path: string, timeoutMs?: number): Promise<T> {
+    const res = await this.call('GET', path, undefined, timeoutMs);
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+    return JSON.parse(res.body) as T;
+  }
+
+  /** A streaming GET (a watch); the caller reads and closes the body. No body deadline: watches are long. */
+  async stream(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    return request(`${this.connection.server}${path}`, {
+      method: 'GET',
+      dispatcher: this.dispatcher,
+      headers: this.headers(),
+      headersTimeout: 10_000,
+      bodyTimeout: 0,
+      signal,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,442 @@
+import fastJsonPatch from 'fast-json-patch';
+import { FieldPath, invalid, type FieldError } from '../apimachinery/field-errors.js';
+import { parseFieldSelector, requireSupportedFields, type FieldSelector } from '../apimachinery/field-selector.js';
+import { everythingLabelSelector, parseLabelSelector, type LabelSelector } from '../apimachinery/label-selector.js';
+import {
+  StatusError,
+  newBadRequest,
+  newConflict,
+  newInvalid,
+  newUnsupportedMediaType,
+  type GroupResource,
+  type Status,
+} from '../apimachinery/status-error.js';
+import type { Storage, StoredObject, Watch, WatchOptions } from '../storage/storage.js';
+import { storageToStatusError } from './storage-status.js';
+import { applyMergePatch } from './merge-patch.js';
+import {
+  fillCreateSystemFields,
+  generateName,
+  nowTimestamp,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+  type KubeObject,
+  type ObjectMeta,
+} from './object-meta.js';
+import type { JSONSchemaProps } from '../../api/meta/resource-definition.js';
+import { pruneAndDefault } from './schema-pruning.js';
+import { SchemaValidator } from './schema-validator.js';
+
+/** What the store needs to know about the resource it serves. */
+export interface StoreResource {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+  readonly hasStatus: boolean;
+  /** Structural schema of the whole object. */
+  readonly schema: JSONSchemaProps;
+}
+
+/** Resource-specific policy, run by the store in a fixed order: prepare, then validate (which must not mutate). */
+export interface Strategy {
+  prepareForCreate?(object: KubeObject): void;
+  prepareForUpdate?(object: KubeObject, old: KubeObject): void;
+  validate?(object: KubeObject): FieldError[];
+  validateUpdate?(object: KubeObject, old: KubeObject): FieldError[];
+  warnings?(object: KubeObject): string[];
+}
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** Per-request write options; `warnings` collects what the response should carry as Warning headers. */
+export interface WriteOptions {
+  readonly dryRun?: boolean;
+  readonly fieldValidation?: FieldValidation;
+  readonly warnings?: string[];
+}
+
+/** A request body as decoded by the server: the value, and the duplicate keys the raw text had. */
+export interface DecodedBody {
+  readonly object: unknown;
+  readonly duplicateFields?: readonly string[];
+}
+
+export interface StoreListOptions {
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  readonly limit?: number;
+  readonly continue?: string;
+  readonly resourceVersion?: string;
+  readonly resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+}
+
+export interface StoreList {
+  readonly items: readonly StoredObject[];
+  readonly resourceVersion: string;
+  readonly continue?: string;
+  readonly remainingItemCount?: number;
+}
+
+export interface DeleteRequest extends WriteOptions {
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+}
+
+/** A delete either finished (`Status` Success) or is waiting on finalizers (the object, with deletionTimestamp). */
+export type DeleteResult = { readonly kind: 'deleted'; readonly status: Status; readonly object: StoredObject } | { readonly kind: 'pending'; readonly object: StoredObject };
+
+export type PatchType = 'json' | 'merge';
+
+const MAX_CONFLICT_RETRIES = 5;
+const FIELD_SELECTABLE = ['metadata.name', 'metadata.namespace'];
+
+/** Serialises with apiVersion, kind, metadata first (the storage scanner relies on it). */
+function encode(object: KubeObject): string {
+  const { apiVersion, kind, metadata, ...rest } = object;
+  return JSON.stringify({ apiVersion, kind, metadata, ...rest });
+}
+
+function specOf(object: KubeObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;
+  return JSON.stringify(rest);
+}
+
+/**
+ * The generic registry store of one resource: every verb's Kubernetes semantics (system metadata, pruning, schema
+ * and metadata validation, optimistic concurrency, generation, status subresource, finalizers and graceful
+ * deletion, dry-run, selectors) on top of a `Storage`. Knows nothing of HTTP: it returns stored objects or throws
+ * StatusErrors.
+ */
+export class ResourceStore {
+  readonly qualified: GroupResource;
+  private readonly validator: SchemaValidator;
+
+  constructor(
+    readonly resource: StoreResource,
+    private readonly storage: Storage,
+    private readonly strategy: Strategy = {},
+  ) {
+    this.qualified = { group: resource.group, resource: resource.plural };
+    this.validator = new SchemaValidator(resource.schema);
+  }
+
+  key(namespace: string | undefined, name: string): string {
+    return this.resource.namespaced ? `/${this.resource.group}/${this.resource.plural}/${namespace}/${name}` : `/${this.resource.group}/${this.resource.plural}/${name}`;
+  }
+
+  prefix(namespace?: string): string {
+    const base = `/${this.resource.group}/${this.resource.plural}/`;
+    return this.resource.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<StoredObject> {
+    try {
+      return await this.storage.get(this.key(namespace, name));
+    } catch (err) {
+      throw storageToStatusError(err, this.qualified, name);
+    }
+  }
+
+  /** Parses selectors once, rejecting unsupported field selectors with the upstream message. */
+  selectors(opts: { labelSelector?: string; fieldSelector?: string }): { labels: LabelSelector; fields: FieldSelector } {
+    let labels = everythingLabelSelector;
+    if (opts.labelSelector) {
+      try {
+        labels = parseLabelSelector(opts.labelSelector);
+      } catch (err) {
+        throw newBadRequest((err as Error).message);
+      }
+    }
+    const fields = parseFieldSelector(opts.fieldSelector ?? '');
+    requireSupportedFields(fields, FIELD_SELECTABLE);
+    return { labels, fields };
+  }
+
+  /** True when a stored object passes both selectors. */
+  static matches(object: StoredObject, sel: { labels: LabelSelector; fields: FieldSelector }): boolean {
+    if (!sel.labels.empty() && !sel.labels.matches(JSON.parse(object.labels) as Record<string, string>)) return false;
+    if (!sel.fields.empty() && !sel.fields.matches({ 'metadata.name': object.name, 'metadata.namespace': object.namespace })) return false;
+    return true;
+  }
+
+  async list(namespace: string | undefined, opts: StoreListOptions = {}): Promise<StoreList> {
+    const sel = this.selectors(opts);
+    const filtered = !sel.labels.empty() || !sel.fields.empty();
+    try {
+      const page = await this.storage.list(this.prefix(namespace), {
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        ...(opts.continue ? { continue: opts.continue } : {}),
+        ...(opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {}),
+        ...(opts.resourceVersionMatch ? { resourceVersionMatch: opts.resourceVersionMatch } : {}),
+      });
+      const items = filtered ? page.items.filter((o) => ResourceStore.matches(o, sel)) : page.items;
+      // With a selector the remaining count is unknown (upstream leaves it out too).
+      const { remainingItemCount, ...rest } = page;
+      return { ...rest, items, ...(remainingItemCount !== undefined && !filtered ? { remainingItemCount } : {}) };
+    } catch (err) {
+      throw storageToStatusError(err, this.qualified, '', 'list');
+    }
+  }
+
+  /** A watch of this resource (in one namespace, or all), starting as `WatchOptions` says. */
+  async watch(namespace: string | undefined, options: WatchOptions = {}): Promise<Watch> {
+    try {
+      return await this.storage.watch(this.prefix(namespace), options);
+    } catch (err) {
+      throw storageToStatusError(err, this.qualified, '', 'watch');
+    }
+  }
+
+  /** Checks apiVersion/kind/namespace of a body, prunes and defaults it, and applies fieldValidation. */
+  private admitBody(body: DecodedBody, namespace: string | undefined, opts: WriteOptions): KubeObject {
+    const object = body.object;
+    const { kind, group, version } = this.resource;
+    const gv = group ? `${group}/${version}` : version;
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      throw newBadRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: expected an object`);
+    }
+    const obj = object as KubeObject;
+    if (obj.kind === undefined || obj.kind === '') {
+      throw newBadRequest(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
+    }
+    if (obj.kind !== kind) {
+      throw newInvalid({ group, kind: String(obj.kind) }, String(obj.metadata?.name ?? ''), [invalid(FieldPath.of('kind'), obj.kind, `must be ${kind}`)]);
+    }
+    if (obj.apiVersion !== gv) {
+      throw newBadRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`);
+    }
+    if (typeof obj.metadata !== 'object' || obj.metadata === null) obj.metadata = {};
+    const meta = obj.metadata;
+    if (this.resource.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      if (namespace) meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+    const unknown = pruneAndDefault(obj, this.resource.schema).map((p) => `unknown field "${p}"`);
+    const problems = [...(body.duplicateFields ?? []).map((p) => `duplicate field "${p}"`), ...unknown];
+    const mode = opts.fieldValidation ?? 'Warn';
+    if (problems.length > 0 && mode === 'Strict') {
+      throw newBadRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(', ')}`);
+    }
+    if (problems.length > 0 && mode === 'Warn') opts.warnings?.push(...problems);
+    return obj;
+  }
+
+  private validate(object: KubeObject, old?: KubeObject): void {
+    const meta = object.metadata!;
+    const errors = [...validateObjectMeta(meta, this.resource.namespaced)];
+    if (old) errors.push(...validateObjectMetaUpdate(meta, old.metadata!));
+    errors.push(...this.validator.validate(object));
+    errors.push(...(old ? (this.strategy.validateUpdate?.(object, old) ?? []) : (this.strategy.validate?.(object) ?? [])));
+    if (errors.length > 0) throw newInvalid({ group: this.resource.group, kind: this.resource.kind }, String(meta.name ?? ''), errors);
+  }
+
+  async create(namespace: string | undefined, body: DecodedBody, opts: WriteOptions = {}): Promise<StoredObject> {
+    const object = this.admitBody(body, namespace, opts);
+    const meta = object.metadata!;
+    if (meta.resourceVersion) throw newBadRequest('resourceVersion should not be set on objects to be created');
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    fillCreateSystemFields(meta);
+    if (this.resource.hasStatus) delete object.status;
+    this.strategy.prepareForCreate?.(object);
+    this.validate(object);
+    opts.warnings?.push(...(this.strategy.warnings?.(object) ?? []));
+    const json = encode(object);
+    if (opts.dryRun) return this.dryRunObject(namespace, meta, json);
+    try {
+      return await this.storage.create(this.key(namespace, meta.name!), json);
+    } catch (err) {
+      throw storageToStatusError(err, this.qualified, meta.name!);
+    }
+  }
+
+  private dryRunObject(namespace: string | undefined, meta: ObjectMeta, json: string): StoredObject {
+    return { key: this.key(namespace, meta.name!), json, resourceVersion: '', name: meta.name!, namespace: meta.namespace ?? '', labels: JSON.stringify(meta.labels ?? {}) };
+  }
+
+  /**
+   * PUT: the body must carry the resourceVersion it was read at. `subresource: 'status'` replaces only the status;
+   * a main-resource update keeps the stored status when the resource has a status subresource.
+   */
+  async update(namespace: string | undefined, name: string, body: DecodedBody, opts: WriteOptions = {}, subresource?: 'status'): Promise<StoredObject> {
+    const object = this.admitBody(body, namespace, opts);
+    const meta = object.metadata!;
+    if (meta.name !== undefined && meta.name !== name) {
+      throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    meta.name = name;
+    if (!meta.resourceVersion) {
+      throw newInvalid({ group: this.resource.group, kind: this.resource.plural }, name, [
+        invalid(FieldPath.of('metadata', 'resourceVersion'), 0, 'must be specified for an update'),
+      ]);
+    }
+    const current = await this.get(namespace, name);
+    return this.write(namespace, name, JSON.parse(current.json) as KubeObject, object, meta.resourceVersion, opts, subresource);
+  }
+
+  /** PATCH with a JSON patch or a merge patch, retried on conflicts unless the patch pins a resourceVersion. */
+  async patch(namespace: string | undefined, name: string, type: PatchType, patchText: string, opts: WriteOptions = {}, subresource?: 'status'): Promise<StoredObject> {
+    let patch: unknown;
+    try {
+      patch = JSON.parse(patchText);
+    } catch (err) {
+      throw newBadRequest(`error decoding patch: ${(err as Error).message}`);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(namespace, name);
+      const old = JSON.parse(current.json) as KubeObject;
+      let patched: unknown;
+      if (type === 'json') {
+        if (!Array.isArray(patch)) throw newBadRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+        try {
+          patched = fastJsonPatch.applyPatch(structuredClone(old), patch as fastJsonPatch.Operation[], true, false).newDocument;
+        } catch {
+          throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server rejected our request due to an error in our request', reason: 'Invalid', details: {}, code: 422 });
+        }
+      } else {
+        if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw newBadRequest('json: cannot unmarshal into a merge patch: expected an object');
+        patched = applyMergePatch(old, patch);
+      }
+      const pinned = (patched as KubeObject).metadata?.resourceVersion;
+      const expected = pinned && pinned !== current.resourceVersion ? pinned : current.resourceVersion;
+      const object = this.admitBody({ object: patched }, namespace, opts);
+      try {
+        return await this.write(namespace, name, old, object, expected, opts, subresource);
+      } catch (err) {
+        const conflict = (err as { reason?: string }).reason === 'Conflict';
+        if (!conflict || pinned !== current.resourceVersion || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      }
+    }
+  }
+
+  private async write(
+    namespace: string | undefined,
+    name: string,
+    old: KubeObject,
+    object: KubeObject,
+    expectedRv: string,
+    opts: WriteOptions,
+    subresource?: 'status',
+  ): Promise<StoredObject> {
+    let next: KubeObject;
+    if (subresource === 'status') {
+      next = { ...old, status: object.status };
+      if (object.status === undefined) delete next.status;
+      next.metadata = { ...old.metadata! };
+    } else {
+      next = object;
+      const meta = next.metadata!;
+      // Fields only the server sets keep their stored values; a missing uid is taken from the stored object and
+      // the creation timestamp cannot change (rest.BeforeUpdate).
+      meta.generation = old.metadata!.generation ?? 1;
+      if (!meta.uid) meta.uid = old.metadata!.uid;
+      meta.creationTimestamp = old.metadata!.creationTimestamp;
+      if (old.metadata!.deletionTimestamp) {
+        meta.deletionTimestamp = old.metadata!.deletionTimestamp;
+        meta.deletionGracePeriodSeconds = old.metadata!.deletionGracePeriodSeconds;
+      }
+      if (this.resource.hasStatus) {
+        if (old.status === undefined) delete next.status;
+        else next.status = old.status;
+      }
+      this.strategy.prepareForUpdate?.(next, old);
+      if (specOf(next) !== specOf(old)) meta.generation = (old.metadata!.generation ?? 1) + 1;
+    }
+    next.metadata!.resourceVersion = expectedRv;
+    this.validate(next, old);
+    opts.warnings?.push(...(this.strategy.warnings?.(next) ?? []));
+    const key = this.key(namespace, name);
+    const json = encode(next);
+    if (opts.dryRun) return this.dryRunObject(namespace, next.metadata!, json);
+    try {
+      if (next.metadata!.deletionTimestamp && (next.metadata!.finalizers ?? []).length === 0) {
+        // The last finalizer is gone from an object being deleted: the update completes the deletion.
+        await this.storage.update(key, json, { expectedResourceVersion: expectedRv });
+        return await this.storage.delete(key);
+      }
+      return await this.storage.update(key, json, { expectedResourceVersion: expectedRv });
+    } catch (err) {
+      throw storageToStatusError(err, this.qualified, name);
+    }
+  }
+
+  async delete(namespace: string | undefined, name: string, req: DeleteRequest = {}): Promise<DeleteResult> {
+    const current = await this.get(namespace, name);
+    const object = JSON.parse(current.json) as KubeObject;
+    const meta = object.metadata!;
+    const pre = req.preconditions;
+    if (pre?.uid && pre.uid !== meta.uid) {
+      throw newConflict(this.qualified, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(meta.uid ?? '')}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.resourceVersion) {
+      throw newConflict(
+        this.qualified,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.resourceVersion}`,
+      );
+    }
+    let finalizers = [...(meta.finalizers ?? [])];
+    if (req.propagationPolicy === 'Orphan') finalizers = [...finalizers.filter((f) => f !== 'foregroundDeletion' && f !== 'orphan'), 'orphan'];
+    else if (req.propagationPolicy === 'Foreground') finalizers = [...finalizers.filter((f) => f !== 'foregroundDeletion' && f !== 'orphan'), 'foregroundDeletion'];
+    else if (req.propagationPolicy === 'Background') finalizers = finalizers.filter((f) => f !== 'foregroundDeletion' && f !== 'orphan');
+
+    if (finalizers.length > 0) {
+      const unchanged = meta.deletionTimestamp !== undefined && JSON.stringify(finalizers) === JSON.stringify(meta.finalizers ?? []);
+      if (unchanged) return { kind: 'pending', object: current };
+      if (!meta.deletionTimestamp) {
+        meta.deletionTimestamp = nowTimestamp();
+        meta.deletionGracePeriodSeconds = 0;
+        meta.generation = (meta.generation ?? 1) + 1;
+      }
+      meta.finalizers = finalizers;
+      const json = encode(object);
+      if (req.dryRun) return { kind: 'pending', object: this.dryRunObject(namespace, meta, json) };
+      try {
+        return { kind: 'pending', object: await this.storage.update(this.key(namespace, name), json, { expectedResourceVersion: current.resourceVersion }) };
+      } catch (err) {
+        throw storageToStatusError(err, this.qualified, name);
+      }
+    }
+    let deleted = current;
+    if (!req.dryRun) {
+      try {
+        deleted = await this.storage.delete(this.key(namespace, name), { expectedResourceVersion: current.resourceVersion });
+      } catch (err) {
+        throw storageToStatusError(err, this.qualified, name);
+      }
+    }
+    const status: Status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name, group: this.resource.group, kind: this.resource.plural, uid: String(meta.uid ?? '') },
+    } as Status;
+    return { kind: 'deleted', status, object: deleted };
+  }
+
+  /** DELETE on the collection: every object passing the selectors, each with the same options. */
+  async deleteCollection(namespace: string | undefined, list: StoreListOptions, req: DeleteRequest = {}): Promise<StoredObject[]> {
+    const { items } = await this.list(namespace, { ...(list.labelSelector ? { labelSelector: list.labelSelector } : {}), ...(list.fieldSelector ? { fieldSelector: list.fieldSelector } : {}) });
+    const out: StoredObject[] = [];
+    for (const item of items) {
+      try {
+        const r = await this.delete(item.namespace || undefined, item.name, req);
+        out.push(r.object);
+      } catch (err) {
+        if ((err as { reason?: string }).reason !== 'NotFound') throw err;
+      }
+    }
+    return out;
+  }
+
+  /** Answers the upstream 415 for patch types Herd does not take. */
+  static unsupportedPatch(): never {
+    throw newUnsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+  }
+}

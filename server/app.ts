@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { newRequestInfo, parseRequestTarget, type RequestInfo } from '../pkg/apimachinery/request-info.js';
+import { newRequestEntityTooLargeError, newUnauthorized, StatusError } from '../pkg/apimachinery/status-error.js';
+import type { UserInfo } from '../pkg/auth/user-info.js';
+import { headersFromRaw } from '../pkg/auth/authentication-request.js';
+import type { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
+import { forbiddenError } from './http/forbidden.js';
+import { sendStatus, toStatusError } from './http/status-reply.js';
+import type { ApiMetrics } from './metrics.js';
+import type { ApiDocuments } from './routes/api-documents.js';
+import { resourceHandler, type NamespacePhase } from './routes/resource-handler.js';
+import type { Presenter } from './routes/presenter.js';
+
+/** What a request presents for authentication: its TLS client certificate chain (leaf first) and its headers. */
+export interface AuthenticationInput {
+  readonly peerCertificates: readonly X509Certificate[];
+  /** Lower-cased names, repeated headers kept apart (two X-Remote-Group lines are two groups). */
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface Authorization {
+  readonly allowed: boolean;
+  readonly reason: string;
+}
+
+export interface AppDeps {
+  readonly registry: ApiGroupRegistry;
+  readonly presenter: Presenter;
+  readonly documents: ApiDocuments;
+  readonly metrics: ApiMetrics;
+  /** undefined: the request carries no credentials this server accepts (401). */
+  readonly authenticate: (input: AuthenticationInput) => Promise<UserInfo | undefined>;
+  readonly authorize: (user: UserInfo, info: RequestInfo) => Promise<Authorization>;
+  readonly namespacePhase?: (namespace: string) => Promise<NamespacePhase>;
+  readonly readiness?: () => boolean;
+}
+
+/** Request body limit, as kube-apiserver's (3 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    herdUser?: UserInfo;
+    herdInfo?: RequestInfo;
+    herdQuery?: URLSearchParams;
+  }
+}
+
+function peerCertificates(request: FastifyRequest): X509Certificate[] {
+  const socket = request.raw.socket as TLSSocket | undefined;
+  if (!socket || typeof socket.getPeerCertificate !== 'function') return [];
+  const chain: X509Certificate[] = [];
+  let cert = socket.getPeerCertificate(true);
+  const seen = new Set<string>();
+  while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    chain.push(new X509Certificate(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+/**
+ * The Herd API server as a fastify instance, without listening: authentication, authorization, discovery, OpenAPI,
+ * health and metrics, and every verb of the registry's resources. `server/serve.ts` adds TLS and listens.
+ */
+export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<string, unknown> = {}): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: MAX_REQUEST_BODY_BYTES,
+    // The aggregator refuses redirects; never redirect on a trailing slash.
+    ignoreTrailingSlash: true,
+    genReqId: (req) => {
+      const id = req.headers['audit-id'];
+      return typeof id === 'string' && id !== '' ? id : randomUUID();
+    },
+    requestIdLogLabel: 'auditID',
+    ...options,
+  }) as unknown as FastifyInstance;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _request, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, newRequestEntityTooLargeError(`limit is ${MAX_REQUEST_BODY_BYTES}`));
+    const status = toStatusError(err);
+    if (status.status.code >= 500) reply.log.error({ err }, 'request failed');
+    return sendStatus(reply, status);
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    sendStatus(
+      reply,
+      new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 }),
+    ),
+  );
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('audit-id', request.id);
+    const { path, query } = parseRequestTarget(request.url);
+    request.herdQuery = query;
+    if (OPEN_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) return;
+    const user = await deps.authenticate({ peerCertificates: peerCertificates(request), headers: headersFromRaw(request.raw.rawHeaders) });
+    if (!user) return sendStatus(reply, newUnauthorized());
+    const info = newRequestInfo({ method: request.method, path, query });
+    const decision = await deps.authorize(user, info);
+    if (!decision.allowed) return sendStatus(reply, forbiddenError(user.name, info, decision.reason));
+    request.herdUser = user;
+    request.herdInfo = info;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const info = request.herdInfo;
+    if (!info || info.verb === 'watch') return;
+    const resource = info.isResourceRequest ? info.resource : '';
+    deps.metrics.requests.inc({ verb: info.verb, resource, code: String(reply.statusCode) });
+    deps.metrics.latency.observe({ verb: info.verb, resource }, reply.elapsedTime / 1000);
+  });
+
+  for (const path of OPEN_PATHS) {
+    app.get(path, async (_req, reply) => {
+      if (path === '/readyz' && deps.readiness && !deps.readiness()) return reply.code(500).type('text/plain').send('readyz check failed');
+      return reply.type('text/plain').send('ok');
+    });
+  }
+  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+
+  deps.documents.register(app);
+
+  const handle = resourceHandler({ registry: deps.registry, presenter: deps.presenter, ...(deps.namespacePhase ? { namespacePhase: deps.namespacePhase } : {}) });
+  const group = deps.registry.group;
+  const version = deps.registry.version;
+  app.all(`/apis/${group}/${version}/*`, async (request: FastifyRequest, reply: FastifyReply) => {
+    const info = request.herdInfo!;
+    if (!info.isResourceRequest) return reply.callNotFound();
+    if (info.verb === 'watch') deps.metrics.watches.inc({ resource: info.resource });
+    try {
+      return await handle(request, reply, info, request.herdQuery!);
+    } finally {
+      if (info.verb === 'watch') deps.metrics.watches.dec({ resource: info.resource });
+    }
+  });
+  return app;
+}

@@ -1,0 +1,262 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { stringify as toYaml } from 'yaml';
+import { bodyFormat, negotiateResponse, patchFormat, type ResponseTarget } from '../../pkg/apimachinery/negotiation.js';
+import type { RequestInfo } from '../../pkg/apimachinery/request-info.js';
+import { newBadRequest, newMethodNotSupported, newInvalid, StatusError } from '../../pkg/apimachinery/status-error.js';
+import { FieldPath, notSupported, required } from '../../pkg/apimachinery/field-errors.js';
+import type { ApiGroupRegistry, ServedResource } from '../../pkg/registry/api-group-registry.js';
+import { ResourceStore, type DeleteRequest, type FieldValidation, type WriteOptions } from '../../pkg/registry/resource-store.js';
+import type { ObjectEvent, StoredObject } from '../../pkg/storage/storage.js';
+import { decodeBody } from '../http/request-body.js';
+import { toStatusError } from '../http/status-reply.js';
+import { streamWatch, type WatchEventType } from '../http/watch-stream.js';
+import { storageToStatusError } from '../../pkg/registry/storage-status.js';
+import type { Presenter } from './presenter.js';
+
+/** The namespace lifecycle as the host sees it: a write into a missing or terminating namespace is refused. */
+export type NamespacePhase = 'Active' | 'Terminating' | 'Missing';
+
+export interface ResourceHandlerDeps {
+  readonly registry: ApiGroupRegistry;
+  readonly presenter: Presenter;
+  readonly namespacePhase?: (namespace: string) => Promise<NamespacePhase>;
+  /** Watches end after a random time in [min, 2·min) unless the client asks for less, as kube-apiserver does. */
+  readonly minRequestTimeoutSeconds?: number;
+}
+
+const FIELD_VALIDATIONS = ['Ignore', 'Warn', 'Strict'];
+
+function notFoundResource(): StatusError {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'the server could not find the requested resource',
+    reason: 'NotFound',
+    details: {},
+    code: 404,
+  });
+}
+
+function writeOptions(query: URLSearchParams, warnings: string[]): WriteOptions {
+  const dryRun = query.getAll('dryRun');
+  for (const d of dryRun) {
+    if (d !== 'All') throw newBadRequest(`Invalid dry run value: ${d}, supported values are: All`);
+  }
+  const fv = query.get('fieldValidation') ?? 'Warn';
+  if (!FIELD_VALIDATIONS.includes(fv)) {
+    throw newInvalid({ group: 'meta.k8s.io', kind: 'CreateOptions' }, '', [notSupported(FieldPath.of('fieldValidation'), fv, FIELD_VALIDATIONS)]);
+  }
+  return { dryRun: dryRun.length > 0, fieldValidation: fv as FieldValidation, warnings };
+}
+
+function addWarnings(reply: FastifyReply, warnings: readonly string[]): void {
+  if (warnings.length === 0) return;
+  reply.header(
+    'warning',
+    [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`),
+  );
+}
+
+/**
+ * Serves every verb on the resources of one API group version, given a resolved RequestInfo and an authorised
+ * user. The HTTP status codes, bodies and headers follow kube-apiserver's handlers.
+ */
+export function resourceHandler(deps: ResourceHandlerDeps) {
+  const { registry, presenter } = deps;
+  const minTimeout = deps.minRequestTimeoutSeconds ?? 1800;
+
+  async function checkNamespace(info: RequestInfo, served: ServedResource): Promise<void> {
+    if (!served.definition.namespaced || !deps.namespacePhase || info.verb !== 'create') return;
+    const phase = await deps.namespacePhase(info.namespace);
+    if (phase === 'Missing') {
+      throw new StatusError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `namespaces "${info.namespace}" not found`,
+        reason: 'NotFound',
+        details: { name: info.namespace, kind: 'namespaces' },
+        code: 404,
+      });
+    }
+    if (phase === 'Terminating') {
+      throw new StatusError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `${served.definition.plural}.${served.definition.group} "${''}" is forbidden: unable to create new content in namespace ${info.namespace} because it is being terminated`,
+        reason: 'Forbidden',
+        details: {
+          group: served.definition.group,
+          kind: served.definition.plural,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }],
+        },
+        code: 403,
+      });
+    }
+  }
+
+  function send(reply: FastifyReply, code: number, target: ResponseTarget, json: string): FastifyReply {
+    if (target.mediaType === 'application/yaml') return reply.code(code).type('application/yaml').send(toYaml(JSON.parse(json)));
+    return reply.code(code).type('application/json').send(json);
+  }
+
+  return async function handle(request: FastifyRequest, reply: FastifyReply, info: RequestInfo, query: URLSearchParams): Promise<FastifyReply | void> {
+    const served = registry.get(info.resource);
+    if (!served || (served.definition.namespaced === false && info.namespace !== '')) throw notFoundResource();
+    const sub = info.subresource;
+    if (sub !== '' && !(sub === 'status' && served.definition.subresources.status)) throw notFoundResource();
+    const namespace = served.definition.namespaced ? info.namespace || undefined : undefined;
+    const { store, definition } = served;
+    const warnings: string[] = [];
+    const rawBody = typeof request.body === 'string' ? request.body : '';
+
+    switch (info.verb) {
+      case 'get': {
+        const target = negotiateResponse(request.headers.accept, { list: false });
+        const object = await store.get(namespace, info.name);
+        return send(reply, 200, target, presenter.object(definition, object, target, query));
+      }
+      case 'list': {
+        const target = negotiateResponse(request.headers.accept, { list: true });
+        const limit = Number(query.get('limit') ?? '0');
+        const list = await store.list(namespace, {
+          labelSelector: info.labelSelector,
+          fieldSelector: info.fieldSelector,
+          ...(limit > 0 ? { limit } : {}),
+          ...(query.get('continue') ? { continue: query.get('continue')! } : {}),
+          ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
+          ...(query.get('resourceVersionMatch') ? { resourceVersionMatch: query.get('resourceVersionMatch') as 'Exact' | 'NotOlderThan' } : {}),
+        });
+        return send(reply, 200, target, presenter.list(definition, list, target, query));
+      }
+      case 'watch': {
+        const target = negotiateResponse(request.headers.accept, { list: true });
+        const sel = store.selectors({ labelSelector: info.labelSelector, fieldSelector: info.fieldSelector });
+        const requested = Number(query.get('timeoutSeconds') ?? '0');
+        const timeoutSeconds = requested > 0 ? requested : minTimeout * (1 + Math.random());
+        const sendInitial = query.get('sendInitialEvents');
+        const watch = await store.watch(namespace, {
+          ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
+          ...(sendInitial !== null ? { sendInitialEvents: sendInitial === 'true' } : {}),
+        });
+        const format = target.as ?? 'json';
+        await streamWatch(reply, {
+          watch,
+          format,
+          select: (event) => selectEvent(event, (o) => ResourceStore.matches(o, sel)),
+          encodeObject: (object) => presenter.watchObject(definition, object, target),
+          bookmark: (rv, end) => presenter.bookmark(definition, rv, end),
+          allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+          timeoutSeconds,
+          toStatus: (err) => storageToStatusError(err, store.qualified, '', 'watch').status,
+        });
+        return;
+      }
+      case 'create': {
+        const target = negotiateResponse(request.headers.accept, { list: false });
+        const opts = writeOptions(query, warnings);
+        await checkNamespace(info, served);
+        const body = decodeBody(rawBody, bodyFormat(request.headers['content-type']), definition);
+        const created = await store.create(namespace, body, opts);
+        addWarnings(reply, warnings);
+        return send(reply, 201, target, presenter.object(definition, created, target, query));
+      }
+      case 'update': {
+        const target = negotiateResponse(request.headers.accept, { list: false });
+        const opts = writeOptions(query, warnings);
+        const body = decodeBody(rawBody, bodyFormat(request.headers['content-type']), definition);
+        const updated = await store.update(namespace, info.name, body, opts, sub === 'status' ? 'status' : undefined);
+        addWarnings(reply, warnings);
+        return send(reply, 200, target, presenter.object(definition, updated, target, query));
+      }
+      case 'patch': {
+        const target = negotiateResponse(request.headers.accept, { list: false });
+        const format = patchFormat(request.headers['content-type']);
+        if (format === 'strategic-merge-patch') ResourceStore.unsupportedPatch();
+        if (format === 'apply-patch') {
+          if (!query.get('fieldManager')) {
+            throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [required(FieldPath.of('fieldManager'), 'is required for apply patch')]);
+          }
+          throw new StatusError({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json',
+            reason: 'UnsupportedMediaType',
+            code: 415,
+          });
+        }
+        const opts = writeOptions(query, warnings);
+        const patched = await store.patch(namespace, info.name, format === 'json-patch' ? 'json' : 'merge', rawBody, opts, sub === 'status' ? 'status' : undefined);
+        addWarnings(reply, warnings);
+        return send(reply, 200, target, presenter.object(definition, patched, target, query));
+      }
+      case 'delete': {
+        const target = negotiateResponse(request.headers.accept, { list: false });
+        const del = deleteRequest(rawBody, query, warnings);
+        const result = await store.delete(namespace, info.name, del);
+        if (result.kind === 'deleted') return send(reply, 200, target, JSON.stringify(result.status));
+        return send(reply, 200, target, presenter.object(definition, result.object, target, query));
+      }
+      case 'deletecollection': {
+        const target = negotiateResponse(request.headers.accept, { list: true });
+        const del = deleteRequest(rawBody, query, warnings);
+        const deleted = await store.deleteCollection(namespace, { labelSelector: info.labelSelector, fieldSelector: info.fieldSelector }, del);
+        const list = { items: deleted, resourceVersion: deleted.at(-1)?.resourceVersion ?? '' };
+        return send(reply, 200, target, presenter.list(definition, list, target, query));
+      }
+      default:
+        throw newMethodNotSupported(store.qualified, request.method);
+    }
+  };
+}
+
+/** DeleteOptions from the body (JSON) or the query, as kube-apiserver reads them. */
+function deleteRequest(raw: string, query: URLSearchParams, warnings: string[]): DeleteRequest {
+  let body: { propagationPolicy?: string; orphanDependents?: boolean; preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] } = {};
+  if (raw.trim() !== '') {
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch (err) {
+      throw newBadRequest(`the body of the request was in an unknown format: ${(err as Error).message}`);
+    }
+  }
+  const policy = query.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined);
+  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw newInvalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [notSupported(FieldPath.of('propagationPolicy'), policy, ['Foreground', 'Background', 'Orphan'])]);
+  }
+  const dryRun = [...query.getAll('dryRun'), ...(body.dryRun ?? [])];
+  return {
+    dryRun: dryRun.includes('All'),
+    warnings,
+    ...(policy ? { propagationPolicy: policy as DeleteRequest['propagationPolicy'] } : {}),
+    ...(body.preconditions ? { preconditions: body.preconditions } : {}),
+  };
+}
+
+/**
+ * What a storage event becomes for a watcher with selectors, as the watch cache decides: an object that starts to
+ * match is ADDED, one that stops matching is DELETED (its previous state at the new resourceVersion).
+ */
+export function selectEvent(event: ObjectEvent, matches: (o: StoredObject) => boolean): { type: WatchEventType; object: StoredObject } | undefined {
+  const now = matches(event.object);
+  if (event.type === 'ADDED') return now ? { type: 'ADDED', object: event.object } : undefined;
+  if (event.type === 'DELETED') return event.prevObject && !matches(event.prevObject) && !now ? undefined : { type: 'DELETED', object: event.object };
+  const before = event.prevObject ? matches(event.prevObject) : now;
+  if (now && before) return { type: 'MODIFIED', object: event.object };
+  if (now) return { type: 'ADDED', object: event.object };
+  if (before && event.prevObject) {
+    const prev = event.prevObject;
+    const json = prev.json.replace(`"resourceVersion":"${prev.resourceVersion}"`, `"resourceVersion":"${event.resourceVersion}"`);
+    return { type: 'DELETED', object: { ...prev, json, resourceVersion: event.resourceVersion } };
+  }
+  return undefined;
+}
+
+export { toStatusError };

@@ -1,0 +1,146 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { GROUP, VERSION, staticResourceDefinitions } from '../api/federation/v1alpha1/index.js';
+import { DelegatingAuthenticator } from '../pkg/auth/authenticator.js';
+import { ClientCertAuthenticator } from '../pkg/auth/client-cert-authenticator.js';
+import { parseCertificatePool } from '../pkg/auth/certificate-chain.js';
+import { HostReviewClient, createHostDispatcher } from '../pkg/auth/host-review-client.js';
+import { RequestHeaderAuthenticator } from '../pkg/auth/request-header-authenticator.js';
+import { SubjectAccessReviewAuthorizer } from '../pkg/auth/subject-access-review-authorizer.js';
+import { TokenFileAuthenticator } from '../pkg/auth/token-file-authenticator.js';
+import { TokenReviewAuthenticator } from '../pkg/auth/token-review-authenticator.js';
+import { withAuthenticatedGroup } from '../pkg/auth/user-info.js';
+import { AuthenticationConfigWatch } from '../pkg/hostcluster/authentication-config-watch.js';
+import { namespaceLifecycle } from '../pkg/hostcluster/namespace-lifecycle.js';
+import { ClusterClient, connectionFromKubeconfig } from '../pkg/members/cluster-client.js';
+import { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
+import { FederatedTypeSync } from '../pkg/registry/federated-type-sync.js';
+import { SqliteStorage } from '../pkg/storage/sqlite-storage.js';
+import { buildApp, type AppDeps } from './app.js';
+import { createApiMetrics } from './metrics.js';
+import { apiDocuments } from './routes/api-documents.js';
+import { storedPresenter } from './routes/presenter.js';
+import { storedTableConverter } from './routes/table-converter.js';
+
+export interface ServeOptions {
+  /** `aggregated`: behind a host kube-apiserver (delegated authn/authz); `standalone`: own client CA and token file. */
+  readonly mode: 'aggregated' | 'standalone';
+  readonly bindAddress: string;
+  readonly securePort: number;
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
+  readonly dataDir: string;
+  /** Aggregated mode: Herd's own credentials for the host (delegated auth, the auth ConfigMap, namespaces). */
+  readonly kubeconfig?: string;
+  /** Standalone mode: CA for client certificates (CN = user, O = groups). */
+  readonly clientCaFile?: string;
+  /** Standalone mode: static tokens, CSV `token,user,uid,"group1,group2"`. */
+  readonly tokenAuthFile?: string;
+  readonly logLevel?: string;
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Composes and starts `herd serve`: sqlite storage, the API registry with the static resources and the Federated kinds
+ * of the FederatedTypeConfigs, authentication and authorization for the mode, and an HTTPS server speaking HTTP/2
+ * and HTTP/1.1. `close()` ends watches and stops accepting requests, then closes storage.
+ */
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  mkdirSync(o.dataDir, { recursive: true });
+  const storage = new SqliteStorage({ path: join(o.dataDir, 'herd.db') });
+  const registry = new ApiGroupRegistry(GROUP, VERSION, storage);
+  for (const def of staticResourceDefinitions) registry.add(def);
+  const cleanups: (() => Promise<void>)[] = [];
+
+  let authenticate: AppDeps['authenticate'];
+  let authorize: AppDeps['authorize'];
+  let namespacePhase: AppDeps['namespacePhase'];
+  if (o.mode === 'aggregated') {
+    if (!o.kubeconfig) throw new Error('--kubeconfig (Herd\'s credentials for the host cluster) is required in aggregated mode');
+    const connection = connectionFromKubeconfig(o.kubeconfig);
+    const host = new ClusterClient(connection);
+    const configWatch = new AuthenticationConfigWatch(host);
+    await configWatch.start();
+    cleanups.push(() => configWatch.stop(), () => host.close());
+    const reviews = new HostReviewClient({
+      baseUrl: connection.server,
+      dispatcher: createHostDispatcher({ ...(connection.ca ? { ca: connection.ca } : {}), ...(connection.cert ? { cert: connection.cert } : {}), ...(connection.key ? { key: connection.key } : {}) }),
+      ...(connection.token ? { authorization: () => `Bearer ${connection.token}` } : {}),
+    });
+    const authenticator = new DelegatingAuthenticator({
+      requestHeader: new RequestHeaderAuthenticator(() => configWatch.current()?.requestHeader),
+      clientCert: new ClientCertAuthenticator(() => configWatch.current()?.clientCert),
+      tokens: [new TokenReviewAuthenticator({ client: reviews })],
+    });
+    const authorizer = new SubjectAccessReviewAuthorizer({ client: reviews });
+    authenticate = async (input) => {
+      const outcome = await authenticator.authenticate({ headers: input.headers, peerCertificates: input.peerCertificates });
+      return outcome.authenticated ? outcome.user : undefined;
+    };
+    authorize = async (user, info) => {
+      const d = await authorizer.authorize(info, user);
+      return { allowed: d.allowed, reason: d.reason };
+    };
+    namespacePhase = namespaceLifecycle(host);
+  } else {
+    const clientCa = o.clientCaFile ? parseCertificatePool(readFileSync(o.clientCaFile, 'utf8')) : undefined;
+    const tokens = o.tokenAuthFile ? [await TokenFileAuthenticator.load(o.tokenAuthFile)] : [];
+    const authenticator = new DelegatingAuthenticator({
+      ...(clientCa ? { clientCert: new ClientCertAuthenticator({ clientCA: clientCa }) } : {}),
+      tokens,
+    });
+    authenticate = async (input) => {
+      const outcome = await authenticator.authenticate({ headers: input.headers, peerCertificates: input.peerCertificates });
+      return outcome.authenticated ? withAuthenticatedGroup(outcome.user) : undefined;
+    };
+    // Standalone Herd has no RBAC of its own: every authenticated user may do everything (docs/serving.md).
+    authorize = async () => ({ allowed: true, reason: '' });
+  }
+
+  const sync = new FederatedTypeSync(registry, registry.get('federatedtypeconfigs')!.store);
+  await sync.start();
+  cleanups.push(() => sync.stop());
+
+  let ready = true;
+  const app = buildApp(
+    {
+      registry,
+      presenter: storedPresenter(storedTableConverter()),
+      documents: apiDocuments(registry),
+      metrics: createApiMetrics(),
+      authenticate,
+      authorize,
+      ...(namespacePhase ? { namespacePhase } : {}),
+      readiness: () => ready,
+    },
+    {
+      http2: true,
+      https: {
+        allowHTTP1: true,
+        cert: readFileSync(o.tlsCertFile),
+        key: readFileSync(o.tlsKeyFile),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      logger: { level: o.logLevel ?? 'info' },
+      forceCloseConnections: true,
+    },
+  );
+  await app.listen({ host: o.bindAddress, port: o.securePort });
+  return {
+    app,
+    url: `https://${o.bindAddress}:${o.securePort}`,
+    async close() {
+      ready = false;
+      await app.close();
+      for (const c of cleanups.reverse()) await c().catch(() => {});
+      await storage.close();
+    },
+  };
+}
