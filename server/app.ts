@@ -99,6 +99,10 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('audit-id', request.id);
+    // kube-apiserver reads a body without Content-Type as JSON; fastify would not parse it at all.
+    if (request.headers['content-type'] === undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method)) {
+      request.headers['content-type'] = 'application/json';
+    }
     const { path, query } = parseRequestTarget(request.url);
     request.herdQuery = query;
     if (OPEN_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) return;

@@ -19,7 +19,7 @@ export interface TlsResponse {
 export function tlsRequest(
   url: string,
   tls: TlsFiles,
-  opts: { method?: string; body?: string; timeoutMs?: number; contentType?: string } = {},
+  opts: { method?: string; body?: string; timeoutMs?: number; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<TlsResponse> {
   return new Promise((resolve, reject) => {
     const request = url.startsWith('https:') ? httpsRequest : httpRequest;
@@ -31,7 +31,7 @@ export function tlsRequest(
         ...(tls.certFile ? { cert: readFileSync(tls.certFile) } : {}),
         ...(tls.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
         rejectUnauthorized: !tls.insecure,
-        headers: opts.body ? { 'content-type': opts.contentType ?? 'application/json' } : {},
+        headers: { ...(opts.body ? { 'content-type': opts.contentType ?? 'application/json' } : {}), ...opts.headers },
         timeout: opts.timeoutMs ?? 5000,
       },
       (res) => {
