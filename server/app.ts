@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { newRequestInfo, parseRequestTarget, type RequestInfo } from '../pkg/apimachinery/request-info.js';
-import { newRequestEntityTooLargeError, newUnauthorized, StatusError } from '../pkg/apimachinery/status-error.js';
+import { newRequestEntityTooLargeError, newTooManyRequests, newUnauthorized, StatusError } from '../pkg/apimachinery/status-error.js';
 import type { UserInfo } from '../pkg/auth/user-info.js';
 import { headersFromRaw } from '../pkg/auth/authentication-request.js';
 import type { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
@@ -27,6 +27,8 @@ export interface Authorization {
 }
 
 export interface AppDeps {
+  /** Limits of concurrent non-watch requests; defaults as kube-apiserver's. */
+  readonly maxInFlight?: { readonly readonly: number; readonly mutating: number };
   readonly registry: ApiGroupRegistry;
   readonly presenter: Presenter;
   readonly documents: ApiDocuments;
@@ -38,6 +40,11 @@ export interface AppDeps {
   readonly readiness?: () => boolean;
 }
 
+/** Concurrent non-watch requests before 429, as kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight. */
+export const MAX_READONLY_IN_FLIGHT = 400;
+export const MAX_MUTATING_IN_FLIGHT = 200;
+const MUTATING_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
 /** Request body limit, as kube-apiserver's (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz']);
@@ -47,6 +54,7 @@ declare module 'fastify' {
     herdUser?: UserInfo;
     herdInfo?: RequestInfo;
     herdQuery?: URLSearchParams;
+    herdInFlight?: 'readonly' | 'mutating';
   }
 }
 
@@ -77,9 +85,13 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
       const id = req.headers['audit-id'];
       return typeof id === 'string' && id !== '' ? id : randomUUID();
     },
-    requestIdLogLabel: 'auditID',
+    logController: new LogController({ requestIdLogLabel: 'auditID' }),
     ...options,
   }) as unknown as FastifyInstance;
+
+  const inFlight = { readonly: 0, mutating: 0 };
+  const shutdown = new AbortController();
+  app.addHook('preClose', async () => shutdown.abort());
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -107,15 +119,28 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
     request.herdQuery = query;
     if (OPEN_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) return;
     const user = await deps.authenticate({ peerCertificates: peerCertificates(request), headers: headersFromRaw(request.raw.rawHeaders) });
-    if (!user) return sendStatus(reply, newUnauthorized());
+    if (!user) return sendStatus(reply, newUnauthorized('Unauthorized'));
     const info = newRequestInfo({ method: request.method, path, query });
+    if (info.verb !== 'watch') {
+      const kind = MUTATING_VERBS.has(info.verb) ? 'mutating' : 'readonly';
+      const limit = kind === 'mutating' ? (deps.maxInFlight?.mutating ?? MAX_MUTATING_IN_FLIGHT) : (deps.maxInFlight?.readonly ?? MAX_READONLY_IN_FLIGHT);
+      if (inFlight[kind] >= limit) return sendStatus(reply, newTooManyRequests('Too many requests, please try again later.', 1));
+      inFlight[kind]++;
+      request.herdInFlight = kind;
+    }
     const decision = await deps.authorize(user, info);
     if (!decision.allowed) return sendStatus(reply, forbiddenError(user.name, info, decision.reason));
     request.herdUser = user;
     request.herdInfo = info;
   });
 
+  const release = (request: FastifyRequest) => {
+    if (request.herdInFlight) inFlight[request.herdInFlight]--;
+    request.herdInFlight = undefined;
+  };
+  app.addHook('onRequestAbort', async (request) => release(request));
   app.addHook('onResponse', async (request, reply) => {
+    release(request);
     const info = request.herdInfo;
     if (!info || info.verb === 'watch') return;
     const resource = info.isResourceRequest ? info.resource : '';
@@ -133,7 +158,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
 
   deps.documents.register(app);
 
-  const handle = resourceHandler({ registry: deps.registry, presenter: deps.presenter, ...(deps.namespacePhase ? { namespacePhase: deps.namespacePhase } : {}) });
+  const handle = resourceHandler({ registry: deps.registry, presenter: deps.presenter, shutdown: shutdown.signal, ...(deps.namespacePhase ? { namespacePhase: deps.namespacePhase } : {}) });
   const group = deps.registry.group;
   const version = deps.registry.version;
   app.all(`/apis/${group}/${version}/*`, async (request: FastifyRequest, reply: FastifyReply) => {

@@ -20,6 +20,8 @@ export interface WatchStreamOptions {
   readonly toStatus: (err: unknown) => Status;
   /** Called when the stream ends, however it ends. */
   readonly onEnd?: () => void;
+  /** Ends the stream cleanly (the server is shutting down). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function streamWatch(reply: FastifyReply, o: WatchStreamOptions): P
     ended = true;
     clearTimeout(timeout);
     clearInterval(bookmarks);
+    o.signal?.removeEventListener('abort', end);
     o.watch.stop();
     if (!res.writableEnded) res.end();
     o.onEnd?.();
@@ -61,6 +64,8 @@ export async function streamWatch(reply: FastifyReply, o: WatchStreamOptions): P
   const bookmarks = setInterval(() => o.allowBookmarks && o.watch.requestProgress(), o.bookmarkIntervalMs ?? 60_000);
   bookmarks.unref?.();
   res.on('close', end);
+  o.signal?.addEventListener('abort', end, { once: true });
+  if (o.signal?.aborted) end();
 
   const write = async (text: string) => {
     if (ended) return;
@@ -70,7 +75,7 @@ export async function streamWatch(reply: FastifyReply, o: WatchStreamOptions): P
     for await (const event of o.watch as AsyncIterable<WatchEvent>) {
       if (ended) break;
       if (event.type === 'BOOKMARK') {
-        if (o.allowBookmarks || event.initialEventsEnd) {
+        if (o.allowBookmarks) {
           await write(line(event, o.format, 'BOOKMARK', () => o.bookmark(event.resourceVersion, event.initialEventsEnd === true)));
         }
         continue;

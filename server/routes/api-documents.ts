@@ -55,7 +55,7 @@ export function apiDocuments(registry: ApiGroupRegistry): ApiDocuments {
   const sendDoc = (request: FastifyRequest, reply: FastifyReply, doc: { body: string; etag: string }, type = 'application/json') => {
     reply.header('etag', `"${doc.etag}"`);
     if (ifNoneMatchHits(request.headers['if-none-match'], doc.etag)) return reply.code(304).send();
-    return reply.type(type).send(doc.body);
+    return reply.header('content-type', type).send(doc.body);
   };
 
   return {

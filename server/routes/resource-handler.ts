@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import { bodyFormat, negotiateResponse, patchFormat, type ResponseTarget } from '../../pkg/apimachinery/negotiation.js';
 import type { RequestInfo } from '../../pkg/apimachinery/request-info.js';
+import { defaultListOptions, newInvalidListOptions, resolveListRead, resourceVersionError, validateListOptions, type ListOptions } from '../../pkg/apimachinery/resource-version.js';
 import { newBadRequest, newMethodNotSupported, newInvalid, StatusError } from '../../pkg/apimachinery/status-error.js';
 import { FieldPath, notSupported, required } from '../../pkg/apimachinery/field-errors.js';
 import type { ApiGroupRegistry, ServedResource } from '../../pkg/registry/api-group-registry.js';
@@ -22,6 +23,8 @@ export interface ResourceHandlerDeps {
   readonly namespacePhase?: (namespace: string) => Promise<NamespacePhase>;
   /** Watches end after a random time in [min, 2·min) unless the client asks for less, as kube-apiserver does. */
   readonly minRequestTimeoutSeconds?: number;
+  /** Aborted when the server shuts down: every watch ends cleanly. */
+  readonly shutdown?: AbortSignal;
 }
 
 const FIELD_VALIDATIONS = ['Ignore', 'Warn', 'Strict'];
@@ -123,14 +126,16 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       }
       case 'list': {
         const target = negotiateResponse(request.headers.accept, { list: true });
-        const limit = Number(query.get('limit') ?? '0');
+        const opts = listOptions(query, false);
+        const read = resolveListRead(opts);
         const list = await store.list(namespace, {
           labelSelector: info.labelSelector,
           fieldSelector: info.fieldSelector,
-          ...(limit > 0 ? { limit } : {}),
-          ...(query.get('continue') ? { continue: query.get('continue')! } : {}),
-          ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
-          ...(query.get('resourceVersionMatch') ? { resourceVersionMatch: query.get('resourceVersionMatch') as 'Exact' | 'NotOlderThan' } : {}),
+          ...(opts.limit ? { limit: opts.limit } : {}),
+          ...(read.kind === 'Continue' ? { continue: opts.continue! } : {}),
+          ...(read.kind === 'Any' ? { resourceVersion: '0' } : {}),
+          ...(read.kind === 'NotOlderThan' ? { resourceVersion: String(read.resourceVersion) } : {}),
+          ...(read.kind === 'Exact' ? { resourceVersion: String(read.resourceVersion), resourceVersionMatch: 'Exact' as const } : {}),
         });
         return send(reply, 200, target, presenter.list(definition, list, target, query));
       }
@@ -139,10 +144,11 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         const sel = store.selectors({ labelSelector: info.labelSelector, fieldSelector: info.fieldSelector });
         const requested = Number(query.get('timeoutSeconds') ?? '0');
         const timeoutSeconds = requested > 0 ? requested : minTimeout * (1 + Math.random());
-        const sendInitial = query.get('sendInitialEvents');
+        const opts = defaultListOptions(listOptions(query, true), true);
+        if (opts.resourceVersion) parseResourceVersionOrBadRequest(opts.resourceVersion);
         const watch = await store.watch(namespace, {
-          ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
-          ...(sendInitial !== null ? { sendInitialEvents: sendInitial === 'true' } : {}),
+          ...(opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {}),
+          ...(opts.sendInitialEvents !== undefined ? { sendInitialEvents: opts.sendInitialEvents } : {}),
         });
         const format = target.as ?? 'json';
         await streamWatch(reply, {
@@ -154,6 +160,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           allowBookmarks: query.get('allowWatchBookmarks') === 'true',
           timeoutSeconds,
           toStatus: (err) => storageToStatusError(err, store.qualified, '', 'watch').status,
+          ...(deps.shutdown ? { signal: deps.shutdown } : {}),
         });
         return;
       }
@@ -215,6 +222,30 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         throw newMethodNotSupported(store.qualified, request.method);
     }
   };
+}
+
+/** The list/watch options of a query, validated as kube-apiserver validates them (422 on a bad combination). */
+function listOptions(query: URLSearchParams, watch: boolean): ListOptions {
+  const sendInitial = query.get('sendInitialEvents');
+  const limitText = query.get('limit');
+  const limit = limitText === null ? undefined : Number(limitText);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw newBadRequest(`invalid limit: ${limitText}`);
+  const opts: ListOptions = {
+    watch,
+    ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
+    ...(query.get('resourceVersionMatch') ? { resourceVersionMatch: query.get('resourceVersionMatch')! } : {}),
+    ...(query.get('continue') ? { continue: query.get('continue')! } : {}),
+    ...(limit ? { limit } : {}),
+    ...(sendInitial !== null ? { sendInitialEvents: sendInitial === 'true' } : {}),
+  };
+  const errors = validateListOptions(opts, true);
+  if (errors.length > 0) throw newInvalidListOptions(errors);
+  return opts;
+}
+
+function parseResourceVersionOrBadRequest(rv: string): void {
+  const err = resourceVersionError(rv);
+  if (err) throw newBadRequest(`invalid resource version: ${err.toString()}`);
 }
 
 /** DeleteOptions from the body (JSON) or the query, as kube-apiserver reads them. */
