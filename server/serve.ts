@@ -16,6 +16,8 @@ import { namespaceLifecycle } from '../pkg/hostcluster/namespace-lifecycle.js';
 import { ClusterClient, connectionFromKubeconfig } from '../pkg/members/cluster-client.js';
 import { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
 import { FederatedTypeSync } from '../pkg/registry/federated-type-sync.js';
+import { TargetSchemaResolver } from '../pkg/registry/target-schema-resolver.js';
+import { Compactor } from '../pkg/storage/compactor.js';
 import { SqliteStorage } from '../pkg/storage/sqlite-storage.js';
 import { buildApp, type AppDeps } from './app.js';
 import { createApiMetrics } from './metrics.js';
@@ -38,6 +40,8 @@ export interface ServeOptions {
   /** Standalone mode: static tokens, CSV `token,user,uid,"group1,group2"`. */
   readonly tokenAuthFile?: string;
   readonly logLevel?: string;
+  /** Seconds of history kept for watches and paged lists (compaction interval); 0 never compacts. Default 300. */
+  readonly compactionIntervalSeconds?: number;
 }
 
 export interface RunningServer {
@@ -54,6 +58,8 @@ export interface RunningServer {
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   mkdirSync(o.dataDir, { recursive: true });
   const storage = new SqliteStorage({ path: join(o.dataDir, 'herd.db') });
+  const compactor = new Compactor(storage, (o.compactionIntervalSeconds ?? 300) * 1000);
+  compactor.start();
   const registry = new ApiGroupRegistry(GROUP, VERSION, storage);
   for (const def of staticResourceDefinitions) registry.add(def);
   const cleanups: (() => Promise<void>)[] = [];
@@ -61,6 +67,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let authenticate: AppDeps['authenticate'];
   let authorize: AppDeps['authorize'];
   let namespacePhase: AppDeps['namespacePhase'];
+  // Aggregated mode: spec.template schemas come from the host's OpenAPI; standalone Herd keeps templates as sent.
+  let targetSchemas: TargetSchemaResolver | undefined;
   if (o.mode === 'aggregated') {
     if (!o.kubeconfig) throw new Error('--kubeconfig (Herd\'s credentials for the host cluster) is required in aggregated mode');
     const connection = connectionFromKubeconfig(o.kubeconfig);
@@ -68,6 +76,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const configWatch = new AuthenticationConfigWatch(host);
     await configWatch.start();
     cleanups.push(() => configWatch.stop(), () => host.close());
+    targetSchemas = TargetSchemaResolver.forClient('host', host);
     const reviews = new HostReviewClient({
       baseUrl: connection.server,
       dispatcher: createHostDispatcher({ ...(connection.ca ? { ca: connection.ca } : {}), ...(connection.cert ? { cert: connection.cert } : {}), ...(connection.key ? { key: connection.key } : {}) }),
@@ -103,7 +112,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     authorize = async () => ({ allowed: true, reason: '' });
   }
 
-  const sync = new FederatedTypeSync(registry, registry.get('federatedtypeconfigs')!.store);
+  const sync = new FederatedTypeSync(registry, registry.get('federatedtypeconfigs')!.store, {
+    log: (msg, err) => console.warn(`herd: ${msg}${err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`}`),
+    ...(targetSchemas ? { resolveSchema: (t) => targetSchemas.resolve(t), schemaCluster: targetSchemas.cluster } : {}),
+  });
   await sync.start();
   cleanups.push(() => sync.stop());
 
@@ -140,6 +152,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       ready = false;
       await app.close();
       for (const c of cleanups.reverse()) await c().catch(() => {});
+      await compactor.stop();
       await storage.close();
     },
   };

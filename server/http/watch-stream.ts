@@ -91,3 +91,11 @@ export async function streamWatch(reply: FastifyReply, o: WatchStreamOptions): P
     end();
   }
 }
+
+/** A watch that cannot start (its resourceVersion is too old): 200 with one ERROR event, as kube-apiserver answers. */
+export function streamWatchError(reply: FastifyReply, status: Status): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
+  res.end(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+}

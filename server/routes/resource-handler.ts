@@ -3,14 +3,14 @@ import { stringify as toYaml } from 'yaml';
 import { bodyFormat, negotiateResponse, patchFormat, type ResponseTarget } from '../../pkg/apimachinery/negotiation.js';
 import type { RequestInfo } from '../../pkg/apimachinery/request-info.js';
 import { defaultListOptions, newInvalidListOptions, resolveListRead, resourceVersionError, validateListOptions, type ListOptions } from '../../pkg/apimachinery/resource-version.js';
-import { newBadRequest, newMethodNotSupported, newInvalid, StatusError } from '../../pkg/apimachinery/status-error.js';
+import { isStatusError, newBadRequest, newMethodNotSupported, newInvalid, StatusError } from '../../pkg/apimachinery/status-error.js';
 import { FieldPath, notSupported, required } from '../../pkg/apimachinery/field-errors.js';
 import type { ApiGroupRegistry, ServedResource } from '../../pkg/registry/api-group-registry.js';
 import { ResourceStore, type DeleteRequest, type FieldValidation, type WriteOptions } from '../../pkg/registry/resource-store.js';
 import type { ObjectEvent, StoredObject } from '../../pkg/storage/storage.js';
 import { decodeBody } from '../http/request-body.js';
 import { toStatusError } from '../http/status-reply.js';
-import { streamWatch, type WatchEventType } from '../http/watch-stream.js';
+import { streamWatch, streamWatchError, type WatchEventType } from '../http/watch-stream.js';
 import { storageToStatusError } from '../../pkg/registry/storage-status.js';
 import type { Presenter } from './presenter.js';
 
@@ -146,10 +146,16 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         const timeoutSeconds = requested > 0 ? requested : minTimeout * (1 + Math.random());
         const opts = defaultListOptions(listOptions(query, true), true);
         if (opts.resourceVersion) parseResourceVersionOrBadRequest(opts.resourceVersion);
-        const watch = await store.watch(namespace, {
-          ...(opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {}),
-          ...(opts.sendInitialEvents !== undefined ? { sendInitialEvents: opts.sendInitialEvents } : {}),
-        });
+        let watch;
+        try {
+          watch = await store.watch(namespace, {
+            ...(opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {}),
+            ...(opts.sendInitialEvents !== undefined ? { sendInitialEvents: opts.sendInitialEvents } : {}),
+          });
+        } catch (err) {
+          if (isStatusError(err) && err.code === 410) return streamWatchError(reply, err.status);
+          throw err;
+        }
         const format = target.as ?? 'json';
         await streamWatch(reply, {
           watch,
