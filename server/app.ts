@@ -38,6 +38,7 @@ export interface AppDeps {
   readonly authorize: (user: UserInfo, info: RequestInfo) => Promise<Authorization>;
   readonly namespacePhase?: (namespace: string) => Promise<NamespacePhase>;
   readonly readiness?: () => boolean;
+  readonly minRequestTimeoutSeconds?: number;
 }
 
 /** Concurrent non-watch requests before 429, as kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight. */
@@ -158,7 +159,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
 
   deps.documents.register(app);
 
-  const handle = resourceHandler({ registry: deps.registry, presenter: deps.presenter, shutdown: shutdown.signal, ...(deps.namespacePhase ? { namespacePhase: deps.namespacePhase } : {}) });
+  const handle = resourceHandler({ registry: deps.registry, presenter: deps.presenter, shutdown: shutdown.signal, ...(deps.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds } : {}), ...(deps.namespacePhase ? { namespacePhase: deps.namespacePhase } : {}) });
   const group = deps.registry.group;
   const version = deps.registry.version;
   app.all(`/apis/${group}/${version}/*`, async (request: FastifyRequest, reply: FastifyReply) => {

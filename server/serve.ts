@@ -40,6 +40,8 @@ export interface ServeOptions {
   /** Standalone mode: static tokens, CSV `token,user,uid,"group1,group2"`. */
   readonly tokenAuthFile?: string;
   readonly logLevel?: string;
+  /** Watches without timeoutSeconds end after a random time in [this, 2×this) seconds. Default 1800. */
+  readonly minRequestTimeoutSeconds?: number;
   /** Seconds of history kept for watches and paged lists (compaction interval); 0 never compacts. Default 300. */
   readonly compactionIntervalSeconds?: number;
 }
@@ -130,6 +132,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       authorize,
       ...(namespacePhase ? { namespacePhase } : {}),
       readiness: () => ready,
+      ...(o.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: o.minRequestTimeoutSeconds } : {}),
     },
     {
       http2: true,

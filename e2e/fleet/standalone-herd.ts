@@ -23,7 +23,7 @@ export interface StandaloneHerd {
   stop(): Promise<void>;
 }
 
-export async function startStandaloneHerd(options: { compactionIntervalSeconds?: number } = {}): Promise<StandaloneHerd> {
+export async function startStandaloneHerd(options: { compactionIntervalSeconds?: number; minRequestTimeoutSeconds?: number } = {}): Promise<StandaloneHerd> {
   const dir = mkdtempSync(join(tmpdir(), 'herd-standalone-'));
   const pki = join(dir, 'pki');
   const ca = await createCA('herd-e2e-ca');
@@ -45,6 +45,7 @@ export async function startStandaloneHerd(options: { compactionIntervalSeconds?:
     `--client-ca-file=${caPaths.cert}`,
     `--data-dir=${dataDir}`,
     `--compaction-interval=${options.compactionIntervalSeconds ?? 300}`,
+    `--min-request-timeout=${options.minRequestTimeoutSeconds ?? 1800}`,
     '--log-level=warn',
   ];
   const tls = { caFile: caPaths.cert, certFile: client.cert, keyFile: client.key };

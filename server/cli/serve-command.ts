@@ -20,8 +20,9 @@ export function serveCommand(): Command {
     .option('--client-ca-file <file>', 'standalone mode: CA for client certificates (CN = user, O = groups)')
     .option('--token-auth-file <file>', 'standalone mode: static bearer tokens, CSV token,user,uid,"group1,group2"')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
+    .option('--min-request-timeout <seconds>', 'watches without timeoutSeconds end after a random time in [this, 2×this) seconds', (v) => Number(v), 1800)
     .option('--compaction-interval <seconds>', 'history kept for watches and paged lists; older resourceVersions get 410 (0: never compact)', (v) => Number(v), 300)
-    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number }) => {
+    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number }) => {
       const server = await startServer({
         mode: opts.mode,
         bindAddress: opts.bindAddress,
@@ -31,6 +32,7 @@ export function serveCommand(): Command {
         dataDir: opts.dataDir,
         logLevel: opts.logLevel,
         compactionIntervalSeconds: opts.compactionInterval,
+        minRequestTimeoutSeconds: opts.minRequestTimeout,
         ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
         ...(opts.clientCaFile ? { clientCaFile: opts.clientCaFile } : {}),
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
