@@ -355,9 +355,9 @@ export class ResourceStore {
     if (opts.dryRun) return this.dryRunObject(namespace, next.metadata!, json);
     try {
       if (next.metadata!.deletionTimestamp && (next.metadata!.finalizers ?? []).length === 0) {
-        // The last finalizer is gone from an object being deleted: the update completes the deletion.
-        await this.storage.update(key, json, { expectedResourceVersion: expectedRv });
-        return await this.storage.delete(key);
+        // The last finalizer is gone from an object being deleted: the update completes the deletion, which watchers
+        // see as one DELETED event (as kube-apiserver's deleteWithoutFinalizers does).
+        return await this.storage.delete(key, { expectedResourceVersion: expectedRv });
       }
       return await this.storage.update(key, json, { expectedResourceVersion: expectedRv });
     } catch (err) {
