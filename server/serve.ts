@@ -82,7 +82,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const reviews = new HostReviewClient({
       baseUrl: connection.server,
       dispatcher: createHostDispatcher({ ...(connection.ca ? { ca: connection.ca } : {}), ...(connection.cert ? { cert: connection.cert } : {}), ...(connection.key ? { key: connection.key } : {}) }),
-      ...(connection.token ? { authorization: () => `Bearer ${connection.token}` } : {}),
+      authorization: () => {
+        const token = host.token();
+        return token ? `Bearer ${token}` : undefined;
+      },
     });
     const authenticator = new DelegatingAuthenticator({
       requestHeader: new RequestHeaderAuthenticator(() => configWatch.current()?.requestHeader),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import { Agent, request, type Dispatcher } from 'undici';
 
 /** How to reach one cluster's apiserver: base URL, TLS material, optional bearer token. */
@@ -9,6 +10,8 @@ export interface ClusterConnection {
   readonly cert?: string;
   readonly key?: string;
   readonly token?: string;
+  /** A file holding the bearer token (a projected ServiceAccount token); re-read every minute, as client-go does. */
+  readonly tokenFile?: string;
   readonly insecureSkipTLSVerify?: boolean;
 }
 
@@ -27,6 +30,10 @@ export function connectionFromKubeconfig(path: string, context?: string): Cluste
   const user = kc.getCurrentUser();
   if (!cluster) throw new Error(`kubeconfig ${path}: no cluster for context ${context ?? kc.getCurrentContext()}`);
   const ca = fileOrData(cluster.caData, cluster.caFile);
+  // client-node does not read the standard `tokenFile` user field; take it from the document itself.
+  const doc = parseYaml(readFileSync(path, 'utf8')) as { users?: { name: string; user?: { tokenFile?: string; 'token-file'?: string } }[] };
+  const rawUser = doc.users?.find((u) => u.name === user?.name)?.user;
+  const tokenFile = rawUser?.tokenFile ?? rawUser?.['token-file'];
   const cert = fileOrData(user?.certData, user?.certFile);
   const key = fileOrData(user?.keyData, user?.keyFile);
   return {
@@ -35,6 +42,7 @@ export function connectionFromKubeconfig(path: string, context?: string): Cluste
     ...(cert ? { cert } : {}),
     ...(key ? { key } : {}),
     ...(user?.token ? { token: user.token } : {}),
+    ...(tokenFile && !user?.token ? { tokenFile } : {}),
     ...(cluster.skipTLSVerify ? { insecureSkipTLSVerify: true } : {}),
   };
 }
@@ -68,10 +76,23 @@ export class ClusterClient {
       });
   }
 
+  private fileToken: { value: string; readAt: number } | undefined;
+
+  /** The bearer token: fixed, or read from `tokenFile` at most once a minute. */
+  token(): string | undefined {
+    if (this.connection.token) return this.connection.token;
+    if (!this.connection.tokenFile) return undefined;
+    if (!this.fileToken || Date.now() - this.fileToken.readAt > 60_000) {
+      this.fileToken = { value: readFileSync(this.connection.tokenFile, 'utf8').trim(), readAt: Date.now() };
+    }
+    return this.fileToken.value;
+  }
+
   private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const token = this.token();
     return {
       accept: 'application/json',
-      ...(this.connection.token ? { authorization: `Bearer ${this.connection.token}` } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...extra,
     };
   }
