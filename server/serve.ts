@@ -18,7 +18,9 @@ import { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
 import { FederatedTypeSync } from '../pkg/registry/federated-type-sync.js';
 import { TargetSchemaResolver } from '../pkg/registry/target-schema-resolver.js';
 import { Compactor } from '../pkg/storage/compactor.js';
+import { EtcdStorage } from '../pkg/storage/etcd-storage.js';
 import { SqliteStorage } from '../pkg/storage/sqlite-storage.js';
+import type { Storage } from '../pkg/storage/storage.js';
 import { buildApp, type AppDeps } from './app.js';
 import { createApiMetrics } from './metrics.js';
 import { apiDocuments } from './routes/api-documents.js';
@@ -33,6 +35,9 @@ export interface ServeOptions {
   readonly tlsCertFile: string;
   readonly tlsKeyFile: string;
   readonly dataDir: string;
+  /** `sqlite` (embedded, one replica; default) or `etcd` (shared by several replicas). */
+  readonly storage?: 'sqlite' | 'etcd';
+  readonly etcd?: { readonly servers: readonly string[]; readonly prefix?: string; readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string };
   /** Aggregated mode: Herd's own credentials for the host (delegated auth, the auth ConfigMap, namespaces). */
   readonly kubeconfig?: string;
   /** Standalone mode: CA for client certificates (CN = user, O = groups). */
@@ -52,14 +57,30 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+function openStorage(o: ServeOptions): Storage {
+  if (o.storage === 'etcd') {
+    const etcd = o.etcd;
+    if (!etcd || etcd.servers.length === 0) throw new Error('--etcd-servers is required with --storage=etcd');
+    const credentials = etcd.caFile
+      ? {
+          rootCertificate: readFileSync(etcd.caFile),
+          ...(etcd.certFile ? { certChain: readFileSync(etcd.certFile) } : {}),
+          ...(etcd.keyFile ? { privateKey: readFileSync(etcd.keyFile) } : {}),
+        }
+      : undefined;
+    return new EtcdStorage({ endpoints: etcd.servers, ...(etcd.prefix ? { prefix: etcd.prefix } : {}), ...(credentials ? { client: { credentials } } : {}) });
+  }
+  mkdirSync(o.dataDir, { recursive: true });
+  return new SqliteStorage({ path: join(o.dataDir, 'herd.db') });
+}
+
 /**
  * Composes and starts `herd serve`: sqlite storage, the API registry with the static resources and the Federated kinds
  * of the FederatedTypeConfigs, authentication and authorization for the mode, and an HTTPS server speaking HTTP/2
  * and HTTP/1.1. `close()` ends watches and stops accepting requests, then closes storage.
  */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
-  mkdirSync(o.dataDir, { recursive: true });
-  const storage = new SqliteStorage({ path: join(o.dataDir, 'herd.db') });
+  const storage = openStorage(o);
   const compactor = new Compactor(storage, (o.compactionIntervalSeconds ?? 300) * 1000);
   compactor.start();
   const registry = new ApiGroupRegistry(GROUP, VERSION, storage);

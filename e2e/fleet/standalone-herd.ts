@@ -23,7 +23,14 @@ export interface StandaloneHerd {
   stop(): Promise<void>;
 }
 
-export async function startStandaloneHerd(options: { compactionIntervalSeconds?: number; minRequestTimeoutSeconds?: number } = {}): Promise<StandaloneHerd> {
+export interface StandaloneHerdOptions {
+  readonly compactionIntervalSeconds?: number;
+  readonly minRequestTimeoutSeconds?: number;
+  /** Store in etcd under this prefix instead of sqlite; replicas with the same prefix share data. */
+  readonly etcd?: { readonly servers: string; readonly prefix: string };
+}
+
+export async function startStandaloneHerd(options: StandaloneHerdOptions = {}): Promise<StandaloneHerd> {
   const dir = mkdtempSync(join(tmpdir(), 'herd-standalone-'));
   const pki = join(dir, 'pki');
   const ca = await createCA('herd-e2e-ca');
@@ -47,6 +54,7 @@ export async function startStandaloneHerd(options: { compactionIntervalSeconds?:
     `--compaction-interval=${options.compactionIntervalSeconds ?? 300}`,
     `--min-request-timeout=${options.minRequestTimeoutSeconds ?? 1800}`,
     '--log-level=warn',
+    ...(options.etcd ? ['--storage=etcd', `--etcd-servers=${options.etcd.servers}`, `--etcd-prefix=${options.etcd.prefix}`] : []),
   ];
   const tls = { caFile: caPaths.cert, certFile: client.cert, keyFile: client.key };
   let record: ProcessRecord;

@@ -16,13 +16,19 @@ export function serveCommand(): Command {
     .requiredOption('--tls-cert-file <file>', 'serving certificate (PEM); behind an aggregator it must name <service>.<namespace>.svc')
     .requiredOption('--tls-private-key-file <file>', 'serving key (PEM)')
     .option('--data-dir <dir>', 'where the embedded sqlite store keeps herd.db', '.herd/data')
+    .addOption(new Option('--storage <backend>', 'sqlite (embedded, one replica) or etcd (several replicas share it)').choices(['sqlite', 'etcd']).default('sqlite'))
+    .option('--etcd-servers <urls>', 'etcd client URLs, comma-separated (with --storage=etcd)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean), [] as string[])
+    .option('--etcd-prefix <prefix>', 'etcd key prefix; replicas sharing data use the same one', '/herd')
+    .option('--etcd-cafile <file>', 'CA of the etcd servers')
+    .option('--etcd-certfile <file>', 'client certificate for etcd')
+    .option('--etcd-keyfile <file>', 'client key for etcd')
     .option('--kubeconfig <file>', "aggregated mode: Herd's credentials for the host cluster")
     .option('--client-ca-file <file>', 'standalone mode: CA for client certificates (CN = user, O = groups)')
     .option('--token-auth-file <file>', 'standalone mode: static bearer tokens, CSV token,user,uid,"group1,group2"')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
     .option('--min-request-timeout <seconds>', 'watches without timeoutSeconds end after a random time in [this, 2×this) seconds', (v) => Number(v), 1800)
     .option('--compaction-interval <seconds>', 'history kept for watches and paged lists; older resourceVersions get 410 (0: never compact)', (v) => Number(v), 300)
-    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number }) => {
+    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string }) => {
       const server = await startServer({
         mode: opts.mode,
         bindAddress: opts.bindAddress,
@@ -30,6 +36,14 @@ export function serveCommand(): Command {
         tlsCertFile: opts.tlsCertFile,
         tlsKeyFile: opts.tlsPrivateKeyFile,
         dataDir: opts.dataDir,
+        storage: opts.storage,
+        etcd: {
+          servers: opts.etcdServers,
+          prefix: opts.etcdPrefix,
+          ...(opts.etcdCafile ? { caFile: opts.etcdCafile } : {}),
+          ...(opts.etcdCertfile ? { certFile: opts.etcdCertfile } : {}),
+          ...(opts.etcdKeyfile ? { keyFile: opts.etcdKeyfile } : {}),
+        },
         logLevel: opts.logLevel,
         compactionIntervalSeconds: opts.compactionInterval,
         minRequestTimeoutSeconds: opts.minRequestTimeout,
