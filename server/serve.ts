@@ -19,6 +19,7 @@ import { FederatedTypeSync } from '../pkg/registry/federated-type-sync.js';
 import { TargetSchemaResolver } from '../pkg/registry/target-schema-resolver.js';
 import { Compactor } from '../pkg/storage/compactor.js';
 import { EtcdStorage } from '../pkg/storage/etcd-storage.js';
+import { instrumentedStorage } from '../pkg/storage/instrumented-storage.js';
 import { SqliteStorage } from '../pkg/storage/sqlite-storage.js';
 import type { Storage } from '../pkg/storage/storage.js';
 import { buildApp, type AppDeps } from './app.js';
@@ -80,7 +81,8 @@ function openStorage(o: ServeOptions): Storage {
  * and HTTP/1.1. `close()` ends watches and stops accepting requests, then closes storage.
  */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
-  const storage = openStorage(o);
+  const metrics = createApiMetrics();
+  const storage = instrumentedStorage(openStorage(o), (operation, seconds, outcome) => metrics.storage.observe({ operation, outcome }, seconds));
   const compactor = new Compactor(storage, (o.compactionIntervalSeconds ?? 300) * 1000);
   compactor.start();
   const registry = new ApiGroupRegistry(GROUP, VERSION, storage);
@@ -151,7 +153,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       registry,
       presenter: storedPresenter(storedTableConverter()),
       documents: apiDocuments(registry),
-      metrics: createApiMetrics(),
+      metrics,
       authenticate,
       authorize,
       ...(namespacePhase ? { namespacePhase } : {}),
