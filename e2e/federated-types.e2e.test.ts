@@ -65,11 +65,11 @@ async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs
  * What Herd serves is checked through paths the host proxies to Herd as they are (`get --raw` of the group version
  * and of its OpenAPI v3 document): those must change within seconds. kubectl's discovery (`api-resources`, the
  * resource lookup of `explain`) goes through the host aggregator's aggregated discovery, which the aggregator
- * refreshes from Herd once a minute; the host's OpenAPI v3 index lists a new APIService's group version after the
- * same delay. Those checks wait for that refresh.
+ * re-reads at once because Herd touches its APIService whenever its resources change (otherwise it would wait for
+ * the aggregator's periodic check, about a minute).
  */
 const SECONDS = 10_000;
-const AGGREGATOR_REFRESH = 120_000;
+const AGGREGATOR_REFRESH = 10_000;
 
 const groupResources = async () =>
   (JSON.parse(await k(['get', '--raw', '/apis/federation.herd.io/v1alpha1'])) as { resources: { name: string }[] }).resources.map((r) => r.name);

@@ -12,6 +12,7 @@ import { TokenFileAuthenticator } from '../pkg/auth/token-file-authenticator.js'
 import { TokenReviewAuthenticator } from '../pkg/auth/token-review-authenticator.js';
 import { withAuthenticatedGroup } from '../pkg/auth/user-info.js';
 import { AuthenticationConfigWatch } from '../pkg/hostcluster/authentication-config-watch.js';
+import { discoveryRefresher } from '../pkg/hostcluster/discovery-refresh.js';
 import { namespaceLifecycle } from '../pkg/hostcluster/namespace-lifecycle.js';
 import { ClusterClient, connectionFromKubeconfig } from '../pkg/members/cluster-client.js';
 import { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
@@ -125,6 +126,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       return { allowed: d.allowed, reason: d.reason };
     };
     namespacePhase = namespaceLifecycle(host);
+    const refresh = discoveryRefresher(host, `${VERSION}.${GROUP}`);
+    registry.onChange(() => refresh(registry.generation));
   } else {
     const clientCa = o.clientCaFile ? parseCertificatePool(readFileSync(o.clientCaFile, 'utf8')) : undefined;
     const tokens = o.tokenAuthFile ? [await TokenFileAuthenticator.load(o.tokenAuthFile)] : [];

@@ -66,6 +66,7 @@ export function registrationManifests(input: RegistrationInput): string {
         { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'update'] },
         { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['flowcontrol.apiserver.k8s.io'], resources: ['prioritylevelconfigurations', 'flowschemas'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], resourceNames: [`${HERD_VERSION}.${HERD_GROUP}`], verbs: ['get', 'patch'] },
       ],
     },
     {

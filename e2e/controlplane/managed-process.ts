@@ -54,9 +54,11 @@ export function isRunning(record: Pick<ProcessRecord, 'pid' | 'binary'>): boolea
   }
   try {
     const stat = readFileSync(`/proc/${record.pid}/stat`, 'utf8');
-    if (stat.split(') ')[1]?.startsWith('Z')) return false; // a zombie has exited; only its parent has not reaped it
+    const [state, ppid] = (stat.split(') ')[1] ?? '').split(' ');
+    if (state === 'Z') return false; // a zombie has exited; only its parent has not reaped it
     const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
-    return cmdline.split('\0')[0] === record.binary;
+    // Our own child may not have exec'd its binary yet, right after spawn.
+    return cmdline.split('\0')[0] === record.binary || Number(ppid) === process.pid;
   } catch {
     return true;
   }

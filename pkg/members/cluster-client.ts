@@ -98,11 +98,16 @@ export class ClusterClient {
   }
 
   /** One request with a deadline; resolves with any HTTP status, rejects on network failure or timeout. */
-  async call(method: Dispatcher.HttpMethod, path: string, body?: unknown, timeoutMs = 10_000): Promise<ClusterResponse> {
+  call(method: Dispatcher.HttpMethod, path: string, body?: unknown, timeoutMs = 10_000): Promise<ClusterResponse> {
+    return this.callWithType(method, path, body, 'application/json', timeoutMs);
+  }
+
+  /** `call` with an explicit body Content-Type (a merge patch, say). */
+  async callWithType(method: Dispatcher.HttpMethod, path: string, body: unknown, contentType: string, timeoutMs = 10_000): Promise<ClusterResponse> {
     const res = await request(`${this.connection.server}${path}`, {
       method,
       dispatcher: this.dispatcher,
-      headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      headers: this.headers(body === undefined ? {} : { 'content-type': contentType }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
