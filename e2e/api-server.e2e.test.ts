@@ -84,6 +84,19 @@ describe('federation.herd.io through the host kube-apiserver', () => {
     const strategic = await kr(['-n', ns, 'patch', 'fcm', 'alpha', '--type', 'strategic', '-p', '{}']);
     expect(strategic.code).not.toBe(0);
     expect(strategic.stderr).toContain('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    // kubectl edit with a scripted editor
+    process.env.KUBE_EDITOR = 'sed -i s/hey$/edited/';
+    try {
+      await k(['-n', ns, 'edit', 'fcm', 'alpha']);
+    } finally {
+      delete process.env.KUBE_EDITOR;
+    }
+    expect(await k(['-n', ns, 'get', 'fcm', 'alpha', '-o', 'jsonpath={.spec.template.data.greeting}'])).toBe('edited');
+    // a condition written through /status, waited for with kubectl wait
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const condition = { type: 'Ready', status: 'True', lastTransitionTime: now, reason: 'Checked', message: 'ready for the test' };
+    await k(['-n', ns, 'patch', 'fcm', 'alpha', '--subresource=status', '--type', 'merge', '-p', JSON.stringify({ status: { conditions: [condition] } })]);
+    await k(['-n', ns, 'wait', '--for=condition=Ready', 'fcm/alpha', '--timeout=10s']);
     await k(['-n', ns, 'label', 'fcm', 'alpha', 'tier=front']);
     await k(['-n', ns, 'annotate', 'fcm', 'alpha', 'note=checked']);
     expect(await k(['-n', ns, 'get', 'fcm', 'alpha', '-o', 'jsonpath={.metadata.labels.tier}/{.metadata.annotations.note}'])).toBe('front/checked');
