@@ -59,9 +59,14 @@ declare module 'fastify' {
   }
 }
 
+/** The client certificate chain of each TLS connection, decoded once: it cannot change while the connection lives. */
+const connectionCertificates = new WeakMap<object, X509Certificate[]>();
+
 function peerCertificates(request: FastifyRequest): X509Certificate[] {
   const socket = request.raw.socket as TLSSocket | undefined;
   if (!socket || typeof socket.getPeerCertificate !== 'function') return [];
+  const cached = connectionCertificates.get(socket);
+  if (cached) return cached;
   const chain: X509Certificate[] = [];
   let cert = socket.getPeerCertificate(true);
   const seen = new Set<string>();
@@ -70,6 +75,7 @@ function peerCertificates(request: FastifyRequest): X509Certificate[] {
     chain.push(new X509Certificate(cert.raw));
     cert = cert.issuerCertificate;
   }
+  connectionCertificates.set(socket, chain);
   return chain;
 }
 

@@ -19,6 +19,7 @@ import { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
 import { FederatedTypeSync } from '../pkg/registry/federated-type-sync.js';
 import { TargetSchemaResolver } from '../pkg/registry/target-schema-resolver.js';
 import { Compactor } from '../pkg/storage/compactor.js';
+import { CachedStorage } from '../pkg/storage/cached-storage.js';
 import { EtcdStorage } from '../pkg/storage/etcd-storage.js';
 import { instrumentedStorage } from '../pkg/storage/instrumented-storage.js';
 import { SqliteStorage } from '../pkg/storage/sqlite-storage.js';
@@ -83,7 +84,8 @@ function openStorage(o: ServeOptions): Storage {
  */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const metrics = createApiMetrics();
-  const storage = instrumentedStorage(openStorage(o), (operation, seconds, outcome) => metrics.storage.observe({ operation, outcome }, seconds));
+  const storage = new CachedStorage(instrumentedStorage(openStorage(o), (operation, seconds, outcome) => metrics.storage.observe({ operation, outcome }, seconds)));
+  await storage.start();
   const compactor = new Compactor(storage, (o.compactionIntervalSeconds ?? 300) * 1000);
   compactor.start();
   const registry = new ApiGroupRegistry(GROUP, VERSION, storage);

@@ -171,3 +171,19 @@ describe('parseCertificatePool', () => {
     expect(() => parseCertificatePool('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toThrow();
   });
 });
+
+describe('verifyClientCertificate caching', () => {
+  it('reuses a verification for the same leaf and pool, and still refuses the leaf once it has expired', async () => {
+    const { createCA, issue } = await import('../../e2e/controlplane/pki.js');
+    const ca = await createCA('cache-ca');
+    const leafPem = (await issue(ca, { subject: 'CN=cached', usage: 'client' })).certPem;
+    const pool = parseCertificatePool(ca.certPem);
+    const leaf = parseCertificate(new X509Certificate(leafPem));
+    const first = verifyClientCertificate([leaf], pool, new Date());
+    expect(verifyClientCertificate([leaf], pool, new Date())).toBe(first);
+    const afterExpiry = new Date(new Date(leaf.x509.validTo).getTime() + 1000);
+    expect(() => verifyClientCertificate([leaf], pool, afterExpiry)).toThrow(/expired|not valid/);
+    const otherPool = parseCertificatePool((await createCA('other')).certPem);
+    expect(() => verifyClientCertificate([leaf], otherPool, new Date())).toThrow();
+  });
+});

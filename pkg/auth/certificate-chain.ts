@@ -42,9 +42,21 @@ const HANDLED_EXTENSIONS = new Set([
 /** Upper bound on chain length, well above any real PKI; stops pathological peer chains. */
 const MAX_CHAIN_LENGTH = 10;
 
+/** Parsed fields per certificate object: a TLS connection hands the same objects to every request it carries. */
+const parsedCache = new WeakMap<X509Certificate, ParsedCertificate>();
+
 export function parseCertificate(x509: X509Certificate): ParsedCertificate {
-  return { x509, fields: parseCertificateFields(x509.raw) };
+  let parsed = parsedCache.get(x509);
+  if (!parsed) parsedCache.set(x509, (parsed = { x509, fields: parseCertificateFields(x509.raw) }));
+  return parsed;
 }
+
+/**
+ * Successful verifications of a lone leaf against a root pool, until the chain's earliest expiry: re-verifying the
+ * same certificate on every request of a keep-alive connection costs more than serving a GET. A new pool (CA
+ * rotation) has its own cache.
+ */
+const verifiedCache = new WeakMap<CertificatePool, WeakMap<ParsedCertificate, { chain: ParsedCertificate[]; notBefore: number; notAfter: number }>>();
 
 /**
  * Parses every CERTIFICATE block of a PEM bundle (other block types are skipped). Throws when the bundle holds no
@@ -148,6 +160,21 @@ export function verifyClientCertificate(
 ): ParsedCertificate[] {
   const [leaf, ...intermediates] = peer;
   if (leaf === undefined) throw new CertificateVerificationError('x509: no client certificate');
+  const cacheable = intermediates.length === 0;
+  const hit = cacheable ? verifiedCache.get(roots)?.get(leaf) : undefined;
+  if (hit && now.getTime() >= hit.notBefore && now.getTime() <= hit.notAfter) return hit.chain;
+  const chain = verifyUncached(leaf, intermediates, roots, now);
+  if (cacheable) {
+    let byLeaf = verifiedCache.get(roots);
+    if (!byLeaf) verifiedCache.set(roots, (byLeaf = new WeakMap()));
+    const notBefore = Math.max(...chain.map((c) => new Date(c.x509.validFrom).getTime()));
+    const notAfter = Math.min(...chain.map((c) => new Date(c.x509.validTo).getTime()));
+    byLeaf.set(leaf, { chain, notBefore, notAfter });
+  }
+  return chain;
+}
+
+function verifyUncached(leaf: ParsedCertificate, intermediates: readonly ParsedCertificate[], roots: CertificatePool, now: Date): ParsedCertificate[] {
   const leafError = validityError(leaf, now);
   if (leafError !== undefined) throw new CertificateVerificationError(leafError);
   if (leaf.fields.extensions.some((e) => e.critical && !HANDLED_EXTENSIONS.has(e.oid))) {

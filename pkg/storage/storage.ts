@@ -26,6 +26,8 @@ export interface StoredObject {
   readonly namespace: string;
   /** `metadata.labels` as JSON text ("{}" when absent); parse it only when a label selector needs it. */
   readonly labels: string;
+  /** `json` already encoded as UTF-8, when a cache holds it that way (responses write it without re-encoding). */
+  readonly bytes?: Buffer;
 }
 
 export type ResourceVersionMatch = 'NotOlderThan' | 'Exact';

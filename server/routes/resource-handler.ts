@@ -103,8 +103,8 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     }
   }
 
-  function send(reply: FastifyReply, code: number, target: ResponseTarget, json: string): FastifyReply {
-    if (target.mediaType === 'application/yaml') return reply.code(code).type('application/yaml').send(toYaml(JSON.parse(json)));
+  function send(reply: FastifyReply, code: number, target: ResponseTarget, json: string | Buffer): FastifyReply {
+    if (target.mediaType === 'application/yaml') return reply.code(code).type('application/yaml').send(toYaml(JSON.parse(json.toString())));
     return reply.code(code).type('application/json').send(json);
   }
 
