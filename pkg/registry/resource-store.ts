@@ -74,6 +74,8 @@ export interface StoreListOptions {
 
 export interface StoreList {
   readonly items: readonly StoredObject[];
+  /** The items' bytes joined with commas, when the read cache has them (see ListResult.joined). */
+  readonly joined?: Buffer;
   readonly resourceVersion: string;
   readonly continue?: string;
   readonly remainingItemCount?: number;
@@ -173,8 +175,14 @@ export class ResourceStore {
       });
       const items = filtered ? page.items.filter((o) => ResourceStore.matches(o, sel)) : page.items;
       // With a selector the remaining count is unknown (upstream leaves it out too).
-      const { remainingItemCount, ...rest } = page;
-      return { ...rest, items, ...(remainingItemCount !== undefined && !filtered ? { remainingItemCount } : {}) };
+      // With a selector the remaining count is unknown (upstream leaves it out too), and the pre-joined bytes are moot.
+      const { remainingItemCount, joined, ...rest } = page;
+      return {
+        ...rest,
+        items,
+        ...(remainingItemCount !== undefined && !filtered ? { remainingItemCount } : {}),
+        ...(joined && !filtered ? { joined } : {}),
+      };
     } catch (err) {
       throw storageToStatusError(err, this.qualified, '', 'list');
     }

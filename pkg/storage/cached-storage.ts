@@ -1,5 +1,7 @@
 import type { DeleteOptions, GetOptions, ListOptions, ListResult, Storage, StoredObject, UpdateOptions, Watch, WatchOptions } from './storage.js';
 
+const COMMA = Buffer.from(',');
+
 /** How long a list waits for the cache to catch up with a write that just committed before reading storage instead. */
 const CATCH_UP_MS = 250;
 
@@ -14,6 +16,8 @@ export class CachedStorage implements Storage {
   /** Resource prefix (`/<group>/<plural>/`) → key → object. */
   private readonly resources = new Map<string, Map<string, StoredObject>>();
   private readonly sortedKeys = new Map<string, string[]>();
+  /** Per list prefix, the items' bytes joined with commas; dropped whenever its resource changes. */
+  private readonly joinedLists = new Map<string, Map<string, Buffer>>();
   private revision = 0;
   private waiters: { revision: number; resolve: () => void }[] = [];
   private feed: Watch | undefined;
@@ -43,6 +47,7 @@ export class CachedStorage implements Storage {
     let objects = this.resources.get(prefix);
     if (!objects) this.resources.set(prefix, (objects = new Map()));
     if (!objects.has(object.key)) this.sortedKeys.delete(prefix);
+    this.joinedLists.delete(prefix);
     // The bytes ride along unenumerated: the object still compares and serialises as the store's own.
     const cached: StoredObject = { ...object };
     Object.defineProperty(cached, 'bytes', { value: object.bytes ?? Buffer.from(object.json), enumerable: false });
@@ -52,6 +57,7 @@ export class CachedStorage implements Storage {
   private remove(key: string): void {
     const prefix = CachedStorage.resourcePrefix(key);
     if (this.resources.get(prefix)?.delete(key)) this.sortedKeys.delete(prefix);
+    this.joinedLists.delete(prefix);
   }
 
   private advance(revision: number): void {
@@ -65,6 +71,7 @@ export class CachedStorage implements Storage {
     const all = await this.inner.list('/');
     this.resources.clear();
     this.sortedKeys.clear();
+    this.joinedLists.clear();
     for (const o of all.items) this.put(o);
     this.revision = 0;
     this.advance(Number(all.resourceVersion));
@@ -115,7 +122,20 @@ export class CachedStorage implements Storage {
     if (!keys) this.sortedKeys.set(resource, (keys = [...objects.keys()].sort()));
     const items: StoredObject[] = [];
     for (const key of keys) if (key.startsWith(prefix)) items.push(objects.get(key)!);
-    return { items, resourceVersion: revision };
+    let joinedByPrefix = this.joinedLists.get(resource);
+    if (!joinedByPrefix) this.joinedLists.set(resource, (joinedByPrefix = new Map()));
+    let joined = joinedByPrefix.get(prefix);
+    if (!joined) {
+      const parts: Buffer[] = [];
+      items.forEach((o, i) => {
+        if (i > 0) parts.push(COMMA);
+        parts.push(o.bytes!);
+      });
+      joinedByPrefix.set(prefix, (joined = Buffer.concat(parts)));
+    }
+    const result: ListResult = { items, resourceVersion: revision };
+    Object.defineProperty(result, 'joined', { value: joined, enumerable: false });
+    return result;
   }
 
   get(key: string, options?: GetOptions): Promise<StoredObject> {

@@ -60,6 +60,8 @@ export interface ListResult {
   readonly continue?: string;
   /** How many items follow this page at the snapshot; set only together with `continue`. */
   readonly remainingItemCount?: number;
+  /** Every item's `bytes` joined with commas, when a cache has it ready (shared between responses: never mutate). */
+  readonly joined?: Buffer;
 }
 
 export interface UpdateOptions {

@@ -6,8 +6,8 @@ import type { StoredObject } from '../../pkg/storage/storage.js';
 /** Turns stored objects into response bodies (JSON text) for the negotiated target, without re-encoding plain JSON. */
 export interface Presenter {
   object(def: ResourceDefinition, object: StoredObject, target: ResponseTarget, query: URLSearchParams): string;
-  /** A Buffer when the items come pre-encoded from the read cache (no string is built for a large list). */
-  list(def: ResourceDefinition, list: StoreList, target: ResponseTarget, query: URLSearchParams): string | Buffer;
+  /** Buffers when the items come pre-encoded from the read cache: no string is built and nothing is copied. */
+  list(def: ResourceDefinition, list: StoreList, target: ResponseTarget, query: URLSearchParams): string | Buffer[];
   watchObject(def: ResourceDefinition, object: StoredObject, target: ResponseTarget): string;
   bookmark(def: ResourceDefinition, resourceVersion: string, initialEventsEnd: boolean): string;
 }
@@ -20,7 +20,6 @@ export type TableConverter = (
   includeObject: 'None' | 'Metadata' | 'Object',
 ) => string;
 
-const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
 
 const gv = (def: ResourceDefinition) => (def.group ? `${def.group}/${def.version}` : def.version);
@@ -59,15 +58,7 @@ export function storedPresenter(table: TableConverter): Presenter {
         return `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${listMeta(list)},"items":[${list.items.map((o) => JSON.stringify(partial(o, def))).join(',')}]}`;
       }
       const head = `{"kind":"${def.listKind}","apiVersion":"${gv(def)}","metadata":${listMeta(list)},"items":[`;
-      if (list.items.length > 0 && list.items.every((o) => o.bytes)) {
-        const parts: Buffer[] = [Buffer.from(head)];
-        list.items.forEach((o, i) => {
-          if (i > 0) parts.push(COMMA);
-          parts.push(o.bytes!);
-        });
-        parts.push(CLOSE);
-        return Buffer.concat(parts);
-      }
+      if (list.joined) return [Buffer.from(head), list.joined, CLOSE];
       return `${head}${list.items.map((o) => o.json).join(',')}]}`;
     },
     watchObject(def, object, target) {

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import { stringify as toYaml } from 'yaml';
 import { bodyFormat, negotiateResponse, patchFormat, type ResponseTarget } from '../../pkg/apimachinery/negotiation.js';
 import type { RequestInfo } from '../../pkg/apimachinery/request-info.js';
@@ -103,9 +104,17 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     }
   }
 
-  function send(reply: FastifyReply, code: number, target: ResponseTarget, json: string | Buffer): FastifyReply {
-    if (target.mediaType === 'application/yaml') return reply.code(code).type('application/yaml').send(toYaml(JSON.parse(json.toString())));
-    return reply.code(code).type('application/json').send(json);
+  function send(reply: FastifyReply, code: number, target: ResponseTarget, body: string | Buffer[]): FastifyReply {
+    if (target.mediaType === 'application/yaml') {
+      const json = Array.isArray(body) ? Buffer.concat(body).toString() : body;
+      return reply.code(code).type('application/yaml').send(toYaml(JSON.parse(json)));
+    }
+    if (Array.isArray(body)) {
+      // Pre-encoded parts go out as they are, without being copied into one buffer.
+      reply.header('content-length', String(body.reduce((n, b) => n + b.length, 0)));
+      return reply.code(code).type('application/json').send(Readable.from(body, { objectMode: false }));
+    }
+    return reply.code(code).type('application/json').send(body);
   }
 
   return async function handle(request: FastifyRequest, reply: FastifyReply, info: RequestInfo, query: URLSearchParams): Promise<FastifyReply | void> {
