@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { requireBinaries } from '../../e2e/binaries/binary-locator.js';
+import { herdEntryPoint } from '../../e2e/controlplane/herd-process.js';
 import { locateBinaries } from '../../e2e/binaries/binary-locator.js';
 import { buildMissingBinaries } from '../../e2e/binaries/go-builder.js';
 import { fleetStatus } from '../../e2e/controlplane/fleet-status.js';
@@ -33,6 +37,7 @@ function printTryIt(state: FleetState): void {
   out('  kubectl config get-contexts');
   out('  kubectl --context host get namespaces');
   if (state.herd) {
+    out('  kubectl --context host get federateddeployments -A -o wide');
     out('  kubectl --context host api-resources --api-group=federation.herd.io');
     out('  kubectl --context host get federatedtypeconfigs');
     out('  kubectl --context host explain federateddeployment.spec.placement');
@@ -42,6 +47,14 @@ function printTryIt(state: FleetState): void {
   out('');
 }
 
+function applyExamples(kubectl: string, kubeconfig: string, dir: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    execFile(kubectl, ['--kubeconfig', kubeconfig, '--context', 'host', 'apply', '-f', dir], (err, stdout, stderr) =>
+      err ? reject(new Error(`applying the examples in ${dir} failed: ${stderr || err.message}`)) : resolve(stdout.trim().split('\n').filter(Boolean)),
+    );
+  });
+}
+
 function upCommand(): Command {
   return new Command('up')
     .description('start a local fleet: a host cluster with the aggregation layer and N member clusters, as local processes')
@@ -49,12 +62,18 @@ function upCommand(): Command {
     .option('--workloads', 'members also run kube-controller-manager, kube-scheduler and kwok nodes, so workloads become Ready', false)
     .option('--detach', 'leave the fleet running and exit; stop it with `herd dev down`', false)
     .option('--no-herd', 'do not start Herd and register it on the host (control planes only)')
+    .option('--example', 'apply manifests/examples to the host once Herd is registered', false)
     .option('--state-dir <dir>', 'where the fleet keeps its PKI, kubeconfig, logs and fleet.json', DEFAULT_STATE_DIR)
-    .action(async (opts: { members: number; workloads: boolean; detach: boolean; stateDir: string; herd: boolean }) => {
+    .action(async (opts: { members: number; workloads: boolean; detach: boolean; stateDir: string; herd: boolean; example: boolean }) => {
       await ensureBinaries();
       const started = Date.now();
       const log = (line: string) => out(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
       const state = await startLocalFleet({ stateDir: opts.stateDir, members: opts.members, workloads: opts.workloads, herd: opts.herd, log });
+      if (opts.example && state.herd) {
+        const examples = join(dirname(dirname(herdEntryPoint())), '..', 'manifests', 'examples');
+        const applied = await applyExamples(requireBinaries().kubectl, state.kubeconfig, examples);
+        for (const line of applied) log(`example: ${line}`);
+      }
       printTryIt(state);
       if (opts.detach) {
         out(`Detached. Stop it with: herd dev down --state-dir ${state.stateDir}`);
