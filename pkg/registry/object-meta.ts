@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { ObjectMeta as ApiObjectMeta } from '../../api/meta/object-meta.js';
 import { FieldPath, forbidden, invalid, required, tooLong, type FieldError } from '../apimachinery/field-errors.js';
 import { dns1123SubdomainErrors, labelKeyErrors, labelValueErrors } from '../apimachinery/label-validation.js';
 
-/** The ObjectMeta fields the registry reads and writes. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: unknown[];
-  managedFields?: unknown[];
-  selfLink?: string;
-  [key: string]: unknown;
-}
+/**
+ * ObjectMeta as a request body may carry it: the API's ObjectMeta, plus `selfLink` (cleared on create) and any
+ * field a client sent that pruning has not removed yet.
+ */
+export type ObjectMeta = ApiObjectMeta & { selfLink?: string; [key: string]: unknown };
 
+/** An object as decoded from a request, before the store has checked its type meta. */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
