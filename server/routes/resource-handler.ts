@@ -8,6 +8,7 @@ import { isStatusError, newBadRequest, newMethodNotSupported, newInvalid, Status
 import { FieldPath, notSupported, required } from '../../pkg/apimachinery/field-errors.js';
 import type { ApiGroupRegistry, ServedResource } from '../../pkg/registry/api-group-registry.js';
 import { ResourceStore, type DeleteRequest, type FieldValidation, type WriteOptions } from '../../pkg/registry/resource-store.js';
+import { scanObjectJson, stampResourceVersion } from '../../pkg/storage/object-json.js';
 import type { ObjectEvent, StoredObject } from '../../pkg/storage/storage.js';
 import { decodeBody } from '../http/request-body.js';
 import { toStatusError } from '../http/status-reply.js';
@@ -299,7 +300,7 @@ export function selectEvent(event: ObjectEvent, matches: (o: StoredObject) => bo
   if (now) return { type: 'ADDED', object: event.object };
   if (before && event.prevObject) {
     const prev = event.prevObject;
-    const json = prev.json.replace(`"resourceVersion":"${prev.resourceVersion}"`, `"resourceVersion":"${event.resourceVersion}"`);
+    const json = stampResourceVersion(scanObjectJson(prev.key, prev.json), event.resourceVersion);
     return { type: 'DELETED', object: { ...prev, json, resourceVersion: event.resourceVersion } };
   }
   return undefined;
