@@ -3,12 +3,12 @@ import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { newRequestInfo, parseRequestTarget, type RequestInfo } from '../pkg/apimachinery/request-info.js';
-import { newRequestEntityTooLargeError, newTooManyRequests, newUnauthorized, StatusError } from '../pkg/apimachinery/status-error.js';
+import { newRequestEntityTooLargeError, newTooManyRequests, newUnauthorized } from '../pkg/apimachinery/status-error.js';
 import type { UserInfo } from '../pkg/auth/user-info.js';
 import { headersFromRaw } from '../pkg/auth/authentication-request.js';
 import type { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
 import { forbiddenError } from './http/forbidden.js';
-import { sendStatus, toStatusError } from './http/status-reply.js';
+import { pathNotFound, sendStatus, toStatusError } from './http/status-reply.js';
 import type { ApiMetrics } from './metrics.js';
 import type { ApiDocuments } from './routes/api-documents.js';
 import { resourceHandler, type NamespacePhase } from './routes/resource-handler.js';
@@ -109,12 +109,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
     if (status.status.code >= 500) reply.log.error({ err }, 'request failed');
     return sendStatus(reply, status);
   });
-  app.setNotFoundHandler((_request, reply) =>
-    sendStatus(
-      reply,
-      new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 }),
-    ),
-  );
+  app.setNotFoundHandler((_request, reply) => sendStatus(reply, pathNotFound()));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('audit-id', request.id);

@@ -91,7 +91,8 @@ export const HOST_CONTROLLERS = [
   'clusterrole-aggregation-controller',
 ] as const;
 
-export function kubeControllerManagerArgs(o: ControllerManagerArgs): string[] {
+/** What kube-controller-manager and kube-scheduler share: credentials, a loopback health port, no leader election. */
+function controllerBaseArgs(o: { kubeconfig: string; port: number }): string[] {
   return [
     `--kubeconfig=${o.kubeconfig}`,
     `--authentication-kubeconfig=${o.kubeconfig}`,
@@ -99,6 +100,12 @@ export function kubeControllerManagerArgs(o: ControllerManagerArgs): string[] {
     '--bind-address=127.0.0.1',
     `--secure-port=${o.port}`,
     '--leader-elect=false',
+  ];
+}
+
+export function kubeControllerManagerArgs(o: ControllerManagerArgs): string[] {
+  return [
+    ...controllerBaseArgs(o),
     `--controllers=${o.controllers.join(',')}`,
     `--service-account-private-key-file=${o.pki.serviceAccountKeyFile}`,
     `--root-ca-file=${o.pki.caFile}`,
@@ -110,15 +117,7 @@ export function kubeControllerManagerArgs(o: ControllerManagerArgs): string[] {
 }
 
 export function kubeSchedulerArgs(o: { kubeconfig: string; port: number }): string[] {
-  return [
-    `--kubeconfig=${o.kubeconfig}`,
-    `--authentication-kubeconfig=${o.kubeconfig}`,
-    `--authorization-kubeconfig=${o.kubeconfig}`,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${o.port}`,
-    '--leader-elect=false',
-    '--profiling=false',
-  ];
+  return [...controllerBaseArgs(o), '--profiling=false'];
 }
 
 /** Annotation marking the nodes kwok simulates. */

@@ -7,17 +7,9 @@ import {
   parseFieldSelector,
   requireSupportedFields,
 } from './field-selector.js';
-import { isStatusError, type StatusError } from './status-error.js';
+import { thrownStatusError } from './thrown-status-error.js';
 
-function thrown(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a StatusError');
-}
+const thrown = thrownStatusError;
 
 describe('parseFieldSelector', () => {
   it.each([

@@ -8,17 +8,9 @@ import {
   type LabelSelector,
   type MetaLabelSelector,
 } from './label-selector.js';
-import { isStatusError, type StatusError } from './status-error.js';
+import { thrownStatusError } from './thrown-status-error.js';
 
-function thrown(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a StatusError');
-}
+const thrown = thrownStatusError;
 
 describe('parseLabelSelector', () => {
   it.each<{ name: string; selector: string; labels: Record<string, string>; want: boolean }>([

@@ -16,17 +16,9 @@ import {
   type ListOptions,
   type ListRead,
 } from './resource-version.js';
-import { isStatusError, type StatusError } from './status-error.js';
+import { thrownStatusError } from './thrown-status-error.js';
 
-function thrown(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a StatusError');
-}
+const thrown = thrownStatusError;
 
 describe('parseResourceVersion', () => {
   it.each([

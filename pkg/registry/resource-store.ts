@@ -7,7 +7,6 @@ import {
   newBadRequest,
   newConflict,
   newInvalid,
-  newUnsupportedMediaType,
   type GroupResource,
   type Status,
 } from '../apimachinery/status-error.js';
@@ -443,8 +442,4 @@ export class ResourceStore {
     return out;
   }
 
-  /** Answers the upstream 415 for patch types Herd does not take. */
-  static unsupportedPatch(): never {
-    throw newUnsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
-  }
 }

@@ -1,23 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import type { NamespacePhase } from '../../pkg/hostcluster/namespace-lifecycle.js';
 import { stringify as toYaml } from 'yaml';
 import { bodyFormat, negotiateResponse, patchFormat, type ResponseTarget } from '../../pkg/apimachinery/negotiation.js';
 import type { RequestInfo } from '../../pkg/apimachinery/request-info.js';
 import { defaultListOptions, newInvalidListOptions, resolveListRead, resourceVersionError, validateListOptions, type ListOptions } from '../../pkg/apimachinery/resource-version.js';
-import { isStatusError, newBadRequest, newMethodNotSupported, newInvalid, StatusError } from '../../pkg/apimachinery/status-error.js';
+import { isStatusError, newBadRequest, newForbidden, newInvalid, newMethodNotSupported, newNotFound, newUnsupportedMediaType } from '../../pkg/apimachinery/status-error.js';
 import { FieldPath, notSupported, required } from '../../pkg/apimachinery/field-errors.js';
 import type { ApiGroupRegistry, ServedResource } from '../../pkg/registry/api-group-registry.js';
 import { ResourceStore, type DeleteRequest, type FieldValidation, type WriteOptions } from '../../pkg/registry/resource-store.js';
 import { scanObjectJson, stampResourceVersion } from '../../pkg/storage/object-json.js';
 import type { ObjectEvent, StoredObject } from '../../pkg/storage/storage.js';
 import { decodeBody } from '../http/request-body.js';
-import { toStatusError } from '../http/status-reply.js';
+import { pathNotFound } from '../http/status-reply.js';
 import { streamWatch, streamWatchError, type WatchEventType } from '../http/watch-stream.js';
 import { storageToStatusError } from '../../pkg/registry/storage-status.js';
 import type { Presenter } from './presenter.js';
 
-/** The namespace lifecycle as the host sees it: a write into a missing or terminating namespace is refused. */
-export type NamespacePhase = 'Active' | 'Terminating' | 'Missing';
+export type { NamespacePhase };
 
 export interface ResourceHandlerDeps {
   readonly registry: ApiGroupRegistry;
@@ -31,18 +31,6 @@ export interface ResourceHandlerDeps {
 
 const FIELD_VALIDATIONS = ['Ignore', 'Warn', 'Strict'];
 
-function notFoundResource(): StatusError {
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: 'the server could not find the requested resource',
-    reason: 'NotFound',
-    details: {},
-    code: 404,
-  });
-}
 
 function writeOptions(query: URLSearchParams, warnings: string[]): WriteOptions {
   const dryRun = query.getAll('dryRun');
@@ -75,33 +63,18 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
   async function checkNamespace(info: RequestInfo, served: ServedResource): Promise<void> {
     if (!served.definition.namespaced || !deps.namespacePhase || info.verb !== 'create') return;
     const phase = await deps.namespacePhase(info.namespace);
-    if (phase === 'Missing') {
-      throw new StatusError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: `namespaces "${info.namespace}" not found`,
-        reason: 'NotFound',
-        details: { name: info.namespace, kind: 'namespaces' },
-        code: 404,
-      });
-    }
+    if (phase === 'Missing') throw newNotFound({ group: '', resource: 'namespaces' }, info.namespace);
     if (phase === 'Terminating') {
-      throw new StatusError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: `${served.definition.plural}.${served.definition.group} "${''}" is forbidden: unable to create new content in namespace ${info.namespace} because it is being terminated`,
-        reason: 'Forbidden',
-        details: {
-          group: served.definition.group,
-          kind: served.definition.plural,
-          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }],
-        },
-        code: 403,
-      });
+      const err = newForbidden(
+        { group: served.definition.group, resource: served.definition.plural },
+        '',
+        `unable to create new content in namespace ${info.namespace} because it is being terminated`,
+      );
+      err.status.details = {
+        ...err.status.details,
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }],
+      };
+      throw err;
     }
   }
 
@@ -120,9 +93,9 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
 
   return async function handle(request: FastifyRequest, reply: FastifyReply, info: RequestInfo, query: URLSearchParams): Promise<FastifyReply | void> {
     const served = registry.get(info.resource);
-    if (!served || (served.definition.namespaced === false && info.namespace !== '')) throw notFoundResource();
+    if (!served || (served.definition.namespaced === false && info.namespace !== '')) throw pathNotFound();
     const sub = info.subresource;
-    if (sub !== '' && !(sub === 'status' && served.definition.subresources.status)) throw notFoundResource();
+    if (sub !== '' && !(sub === 'status' && served.definition.subresources.status)) throw pathNotFound();
     const namespace = served.definition.namespaced ? info.namespace || undefined : undefined;
     const { store, definition } = served;
     const warnings: string[] = [];
@@ -200,20 +173,15 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       case 'patch': {
         const target = negotiateResponse(request.headers.accept, { list: false });
         const format = patchFormat(request.headers['content-type']);
-        if (format === 'strategic-merge-patch') ResourceStore.unsupportedPatch();
+        if (format === 'strategic-merge-patch') {
+          throw newUnsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+        }
         if (format === 'apply-patch') {
           if (!query.get('fieldManager')) {
             throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [required(FieldPath.of('fieldManager'), 'is required for apply patch')]);
           }
-          throw new StatusError({
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json',
-            reason: 'UnsupportedMediaType',
-            code: 415,
-          });
+          // Until server-side apply lands, apply is answered as by a server that does not offer it.
+          throw newUnsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
         }
         const opts = writeOptions(query, warnings);
         const patched = await store.patch(namespace, info.name, format === 'json-patch' ? 'json' : 'merge', rawBody, opts, sub === 'status' ? 'status' : undefined);
@@ -306,4 +274,3 @@ export function selectEvent(event: ObjectEvent, matches: (o: StoredObject) => bo
   return undefined;
 }
 
-export { toStatusError };
