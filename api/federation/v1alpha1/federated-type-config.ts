@@ -116,7 +116,7 @@ const spec = obj(
       { default: 'Enabled' },
     ),
     statusCollection: oneOf(
-      'Enabled copies the status of each member object into Federated<Kind>.status.clusters[].remoteStatus. ' +
+      'Enabled reads each member object\'s readiness and replica counts into Federated<Kind>.status. ' +
         'Defaults to Enabled.',
       ['Enabled', 'Disabled'],
       { default: 'Enabled' },

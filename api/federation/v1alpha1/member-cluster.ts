@@ -110,7 +110,7 @@ const spec = obj(
 
 const status = obj('What Herd last observed of the cluster.', {
   observedGeneration: observedGeneration(),
-  conditions: conditions('Ready is True while probes succeed; Offline and Unauthorized explain a False Ready.'),
+  conditions: conditions('Ready is True while probes succeed. Offline is True while the apiserver cannot be reached or is not ready; CredentialsInvalid is True while it refuses Herd\'s credentials.'),
   kubernetesVersion: str('Git version the apiserver reports, such as v1.36.3.'),
   lastProbeTime: dateTime('When the last probe finished.'),
   apiEnablements: listMap(

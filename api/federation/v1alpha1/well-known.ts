@@ -22,6 +22,11 @@ export const FEDERATED_NAME_ANNOTATION = `${GROUP}/federated-name`;
 export const FEDERATED_KIND_ANNOTATION = `${GROUP}/federated-kind`;
 /** Annotation on a Federated object: `"true"` leaves the member objects in place when it is deleted. */
 export const ORPHAN_ANNOTATION = `${GROUP}/orphan`;
+/**
+ * Annotation on a Federated object: `Overwrite` adopts member objects of the same name that Herd did not create;
+ * `Abort` (the default) reports them as a Conflict. A PropagationPolicy's spec.conflictResolution does the same.
+ */
+export const CONFLICT_RESOLUTION_ANNOTATION = `${GROUP}/conflict-resolution`;
 /** Label on the FederatedTypeConfigs Herd installs itself; value `"true"`. */
 export const DEFAULT_TYPE_LABEL = `${GROUP}/default-type`;
 
@@ -34,7 +39,16 @@ export const CLUSTER_NAME_LABEL = `${GROUP}/cluster-name`;
 export const REGION_LABEL = 'topology.kubernetes.io/region';
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
+/** Taint Herd puts on a MemberCluster while it is not Ready (NoSchedule, and NoExecute from which grace periods count). */
+export const NOT_READY_TAINT = `${GROUP}/not-ready`;
+/** Namespace on the host holding member credentials (Secrets), by default. */
+export const DEFAULT_HERD_NAMESPACE = 'herd-system';
+
 /** Condition types. */
+/** MemberCluster: the apiserver cannot be reached, or does not answer ready. */
+export const CONDITION_OFFLINE = 'Offline';
+/** MemberCluster: the apiserver refuses Herd's credentials. */
+export const CONDITION_CREDENTIALS_INVALID = 'CredentialsInvalid';
 export const CONDITION_READY = 'Ready';
 /** Federated<Kind>: the placement was computed and the cluster list is final for this generation. */
 export const CONDITION_SCHEDULED = 'Scheduled';
