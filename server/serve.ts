@@ -52,6 +52,14 @@ export interface ServeOptions {
   readonly minRequestTimeoutSeconds?: number;
   /** Seconds of history kept for watches and paged lists (compaction interval); 0 never compacts. Default 300. */
   readonly compactionIntervalSeconds?: number;
+  /** Namespace on the host holding member credential Secrets (aggregated mode). Default herd-system. */
+  readonly herdNamespace?: string;
+  /** Standalone mode: directory holding member credentials, one folder per Secret (`<namespace>/<name>/<key>`). Default `<data-dir>/member-credentials`. */
+  readonly memberCredentialsDir?: string;
+  /** How long an object stays placed on a member that is not Ready before replicas move away, unless it tolerates otherwise. Default 300. */
+  readonly defaultNotReadyTolerationSeconds?: number;
+  /** Member writes in flight per member cluster. Default 32. */
+  readonly memberConcurrency?: number;
 }
 
 export interface RunningServer {
