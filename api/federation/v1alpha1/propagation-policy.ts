@@ -37,7 +37,8 @@ function spec(clusterScoped: boolean): JSONSchemaProps {
       resourceSelectors: resourceSelectorsSchema(clusterScoped),
       placement: placementSchema('Where the selected objects go, used when an object has no spec.placement.'),
       priority: int32(
-        'When several policies select an object, the highest priority wins; on a tie a PropagationPolicy beats a ' +
+        'When several policies select an object, the highest priority wins; on a tie the most specific match wins ' +
+          '(a selector by name, then by label selector, then by kind only), then a PropagationPolicy beats a ' +
           'ClusterPropagationPolicy, then the first name in alphabetical order wins. Defaults to 0.',
         { default: 0 },
       ),
