@@ -5,13 +5,13 @@ import { startLocalFleet, stopLocalFleet } from '../controlplane/local-fleet.js'
 import type { E2eFleet, FleetProvider } from './fleet-provider.js';
 
 /**
- * Real control planes as local processes, started once per test run: 2 members with workloads unless
+ * Real control planes as local processes, started once per test run: 3 members with workloads unless
  * `HERD_E2E_MEMBERS` says otherwise. Builds missing binaries first; a fleet left over from an interrupted run in the
  * same state directory is stopped before the new one starts.
  */
 export function localProvider(env: NodeJS.ProcessEnv = process.env): FleetProvider {
   const stateDir = resolve(env.HERD_E2E_STATE_DIR ?? '.herd/e2e');
-  const members = Number(env.HERD_E2E_MEMBERS ?? '2');
+  const members = Number(env.HERD_E2E_MEMBERS ?? '3');
   return {
     async up(): Promise<E2eFleet> {
       await buildMissingBinaries({ onProgress: (p) => p.phase !== 'compiling' && console.log(`[e2e] building ${p.binaries.join(', ')}: ${p.phase}`) });

@@ -12,6 +12,7 @@ import type { JSONSchemaProps, ResourceDefinition } from '../../api/meta/resourc
 import type { ApiGroupRegistry } from './api-group-registry.js';
 import { establishedStatus, type Established } from './federated-type-sync-status.js';
 import type { ResourceStore } from './resource-store.js';
+import { federatedObjectStrategy } from './federated-object-strategy.js';
 
 const STATIC_PLURALS = new Set(staticResourceDefinitions.map((d) => d.plural));
 const STATIC_KINDS = new Set(staticResourceDefinitions.map((d) => d.kind));
@@ -231,11 +232,11 @@ export class FederatedTypeSync {
     this.served.set(def.plural, json);
     this.fallback.delete(def.plural);
     try {
-      this.registry.add(def);
+      this.registry.add(def, federatedObjectStrategy);
     } catch (err) {
       this.log(`the schema of ${targetKey(ftc.spec.targetType)} cannot be used; its templates are kept as sent`, err);
       this.fallback.add(def.plural);
-      this.registry.add(federatedResourceDefinition(ftc));
+      this.registry.add(federatedResourceDefinition(ftc), federatedObjectStrategy);
     }
   }
 

@@ -20,6 +20,8 @@ export const MANAGED_LABEL = `${GROUP}/managed`;
 export const FEDERATED_NAME_ANNOTATION = `${GROUP}/federated-name`;
 /** Annotation on member-cluster objects: the kind of the Federated object behind them (`FederatedDeployment`). */
 export const FEDERATED_KIND_ANNOTATION = `${GROUP}/federated-kind`;
+/** Annotation on member-cluster objects: hash of the rendering Herd last applied, so unchanged objects are not re-sent. */
+export const RENDERED_HASH_ANNOTATION = `${GROUP}/rendered-hash`;
 /** Annotation on a Federated object: `"true"` leaves the member objects in place when it is deleted. */
 export const ORPHAN_ANNOTATION = `${GROUP}/orphan`;
 /**
@@ -32,6 +34,11 @@ export const DEFAULT_TYPE_LABEL = `${GROUP}/default-type`;
 
 /** Finalizer that holds a Federated object until its member objects are removed (or orphaned). */
 export const PROPAGATION_FINALIZER = `${GROUP}/propagation`;
+/**
+ * Finalizer Herd puts on every new MemberCluster. The propagation controller removes it once it has removed Herd's
+ * objects from the member (or, when the MemberCluster was deleted with propagationPolicy Orphan, left them there).
+ */
+export const MEMBER_CLEANUP_FINALIZER = `${GROUP}/member-cleanup`;
 
 /** Label Herd keeps on every MemberCluster with the cluster's own name, so placement can spread by cluster. */
 export const CLUSTER_NAME_LABEL = `${GROUP}/cluster-name`;

@@ -1,0 +1,208 @@
+import { describe, expect, inject, it } from 'vitest';
+import { kubectl, kubectlOk } from './fleet/kubectl.js';
+
+// Acceptance of propagation through kubectl on the host: members joined by `herd dev up` (member-1 eu-west,
+// member-2 us-east, member-3 ap-south), Federated objects written once to the host, member objects read from each
+// member's own apiserver.
+const fleet = inject('fleet');
+const host = fleet.hostContext;
+const members = fleet.memberContexts;
+const k = (args: readonly string[], input?: string) => kubectlOk(fleet, host, args, input);
+const m = (member: string, args: readonly string[]) => kubectlOk(fleet, member, args);
+const NS = 'prop-e2e';
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function memberGet(member: string, resource: string, name: string, ns = NS): Promise<Record<string, any> | undefined> {
+  const r = await kubectl(fleet, member, ['get', resource, name, '-n', ns, '-o', 'json']);
+  if (r.code !== 0) {
+    if (r.stderr.includes('NotFound')) return undefined;
+    throw new Error(r.stderr);
+  }
+  return JSON.parse(r.stdout) as Record<string, any>;
+}
+
+async function federated(resource: string, name: string, ns = NS): Promise<Record<string, any>> {
+  return JSON.parse(await k(['get', resource, name, '-n', ns, '-o', 'json'])) as Record<string, any>;
+}
+
+function deployment(name: string, placement: object, extra: object = {}): string {
+  return JSON.stringify({
+    apiVersion: 'federation.herd.io/v1alpha1',
+    kind: 'FederatedDeployment',
+    metadata: { name, namespace: NS },
+    spec: {
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          replicas: 6,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: 'web', image: 'registry.example/web:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+          },
+        },
+      },
+      placement,
+      ...extra,
+    },
+  });
+}
+
+const byRegion = (regions: string[]) => ({ clusterSelector: { matchExpressions: [{ key: 'topology.kubernetes.io/region', operator: 'In', values: regions }] } });
+const divide = (weights: Record<string, number>) => ({
+  replicaScheduling: { type: 'Divide', weighting: 'Static', clusters: Object.entries(weights).map(([name, weight]) => ({ name, weight })) },
+});
+
+describe.runIf(members.length >= 3)('propagation to the members', () => {
+  it('the members are joined and Ready', async () => {
+    await k(['create', 'namespace', NS]).catch(() => '');
+    await k(['wait', '--for=condition=Ready', 'memberclusters', '--all', '--timeout=90s']);
+    const list = JSON.parse(await k(['get', 'memberclusters', '-o', 'json'])) as { items: any[] };
+    expect(list.items.map((i) => i.metadata.name).sort()).toEqual(expect.arrayContaining(members.slice(0, 3)));
+    const first = list.items.find((i) => i.metadata.name === members[0]);
+    expect(first.metadata.labels['topology.kubernetes.io/region']).toBe('eu-west');
+    expect(first.status.kubernetesVersion).toMatch(/^v1\./);
+    expect(first.status.apiEnablements.some((g: any) => g.groupVersion === 'apps/v1')).toBe(true);
+    expect(JSON.stringify(first)).not.toMatch(/BEGIN (EC |RSA )?PRIVATE KEY/);
+  });
+
+  it('places by region, divides 2:1, overrides the image for one member, and reaches Ready with 6 ready replicas', async () => {
+    const [eu, us, ap] = members as [string, string, string];
+    await k(['apply', '-f', '-'], deployment('web', { ...byRegion(['eu-west', 'us-east']), ...divide({ [eu]: 2, [us]: 1 }) }, {
+      overrides: [{ clusterName: us, patches: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'registry.example/web:1.0-us' }] }],
+    }));
+    await k(['wait', '--for=condition=Propagated', `federateddeployment/web`, '-n', NS, '--timeout=60s']);
+    const dEu = await memberGet(eu, 'deployment', 'web');
+    const dUs = await memberGet(us, 'deployment', 'web');
+    expect(dEu?.spec.replicas).toBe(4);
+    expect(dUs?.spec.replicas).toBe(2);
+    expect(dEu?.spec.template.spec.containers[0].image).toBe('registry.example/web:1.0');
+    expect(dUs?.spec.template.spec.containers[0].image).toBe('registry.example/web:1.0-us');
+    expect(dEu?.metadata.labels['federation.herd.io/managed']).toBe('true');
+    expect(dEu?.metadata.annotations['federation.herd.io/federated-name']).toBe(`${NS}/web`);
+    expect(await memberGet(ap, 'deployment', 'web')).toBeUndefined();
+    await k(['wait', '--for=condition=Ready', `federateddeployment/web`, '-n', NS, '--timeout=120s']);
+    const fed = await federated('federateddeployment', 'web');
+    expect(fed.status.readyReplicas).toBe(6);
+    expect(fed.status.replicas).toBe(6);
+    expect(fed.status.placedClusters).toBe(2);
+    expect(fed.status.observedGeneration).toBe(fed.metadata.generation);
+    const table = await k(['get', 'federateddeployment', 'web', '-n', NS]);
+    expect(table).toMatch(/web\s+6\s+6\s+2\s+2\s+True/);
+  });
+
+  it('converges placement changes: adds a cluster, rebalances, and removes from a dropped one', async () => {
+    const [eu, us, ap] = members as [string, string, string];
+    await k(['apply', '-f', '-'], deployment('web', { ...byRegion(['eu-west', 'us-east', 'ap-south']), ...divide({ [eu]: 2, [us]: 1, [ap]: 1 }) }));
+    await eventually('web in ap-south', async () => (await memberGet(ap, 'deployment', 'web'))?.spec.replicas !== undefined);
+    await k(['wait', '--for=condition=Propagated', 'federateddeployment/web', '-n', NS, '--timeout=60s']);
+    const counts = await Promise.all([eu, us, ap].map(async (c) => (await memberGet(c, 'deployment', 'web'))?.spec.replicas as number));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(counts[0]).toBe(3);
+    // The override is gone from the spec: the image in us-east goes back to the template's.
+    await eventually('override removed', async () => (await memberGet(us, 'deployment', 'web'))?.spec.template.spec.containers[0].image === 'registry.example/web:1.0');
+    await k(['apply', '-f', '-'], deployment('web', { ...byRegion(['us-east', 'ap-south']), ...divide({ [us]: 1, [ap]: 1 }) }));
+    await eventually('web gone from eu-west', async () => (await memberGet(eu, 'deployment', 'web')) === undefined);
+    await eventually('3+3', async () => (await memberGet(us, 'deployment', 'web'))?.spec.replicas === 3 && (await memberGet(ap, 'deployment', 'web'))?.spec.replicas === 3);
+  });
+
+  it('a manual edit in a member is reverted and reported as drift', async () => {
+    const us = members[1]!;
+    await m(us, ['-n', NS, 'set', 'image', 'deployment/web', 'web=registry.example/hacked:6.6']);
+    await eventually('image restored', async () => (await memberGet(us, 'deployment', 'web'))?.spec.template.spec.containers[0].image === 'registry.example/web:1.0');
+    const fed = await eventually('drift reported', async () => {
+      const f = await federated('federateddeployment', 'web');
+      const c = (f.status.clusters as any[]).find((x) => x.name === us);
+      return c?.drift?.count > 0 ? f : undefined;
+    });
+    const c = (fed.status.clusters as any[]).find((x) => x.name === us);
+    expect(c.drift.fields).toContain('/spec/template/spec/containers/0/image');
+  });
+
+  it('delete removes the objects everywhere; --cascade=orphan leaves them', async () => {
+    const [, us, ap] = members as [string, string, string];
+    await k(['delete', 'federateddeployment', 'web', '-n', NS, '--timeout=60s']);
+    expect(await memberGet(us, 'deployment', 'web')).toBeUndefined();
+    expect(await memberGet(ap, 'deployment', 'web')).toBeUndefined();
+
+    await k(['apply', '-f', '-'], deployment('kept', { clusters: [{ name: us }] }));
+    await k(['wait', '--for=condition=Propagated', 'federateddeployment/kept', '-n', NS, '--timeout=60s']);
+    await k(['delete', 'federateddeployment', 'kept', '-n', NS, '--cascade=orphan', '--timeout=60s']);
+    expect((await kubectl(fleet, host, ['get', 'federateddeployment', 'kept', '-n', NS])).code).not.toBe(0);
+    expect(await memberGet(us, 'deployment', 'kept')).toBeDefined();
+    await m(us, ['delete', 'deployment', 'kept', '-n', NS]);
+  });
+
+  it('propagates a ConfigMap, Secret, Service, Namespace and a CRD kind', async () => {
+    const all = { clusterSelector: {} };
+    const objects = [
+      { kind: 'FederatedConfigMap', metadata: { name: 'cfg', namespace: NS }, spec: { template: { data: { a: '1' } }, placement: all } },
+      { kind: 'FederatedSecret', metadata: { name: 'sec', namespace: NS }, spec: { template: { type: 'Opaque', stringData: { password: 'p4ss' } }, placement: all } },
+      { kind: 'FederatedService', metadata: { name: 'svc', namespace: NS }, spec: { template: { spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }, placement: all } },
+      { kind: 'FederatedNamespace', metadata: { name: 'prop-e2e-ns', namespace: 'prop-e2e-ns' }, spec: { template: { metadata: { labels: { team: 'a' } } }, placement: all } },
+    ];
+    await k(['create', 'namespace', 'prop-e2e-ns']).catch(() => '');
+    for (const o of objects) await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'federation.herd.io/v1alpha1', ...o }));
+    for (const member of members) {
+      await eventually(`configmap in ${member}`, async () => (await memberGet(member, 'configmap', 'cfg'))?.data?.a === '1');
+      await eventually(`secret in ${member}`, async () => Buffer.from((await memberGet(member, 'secret', 'sec'))?.data?.password ?? '', 'base64').toString() === 'p4ss');
+      await eventually(`service in ${member}`, async () => (await memberGet(member, 'service', 'svc'))?.spec?.ports?.[0]?.port === 80);
+      await eventually(`namespace in ${member}`, async () => {
+        const r = await kubectl(fleet, member, ['get', 'namespace', 'prop-e2e-ns', '-o', 'json']);
+        return r.code === 0 && (JSON.parse(r.stdout) as any).metadata.labels.team === 'a';
+      });
+    }
+    // A CRD kind: the CRD in every member, its FederatedTypeConfig on Herd.
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Gadget, plural: gadgets, singular: gadget, listKind: GadgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
+`;
+    for (const member of members) await kubectlOk(fleet, member, ['apply', '-f', '-'], crd);
+    await k(['apply', '-f', '-'], 'apiVersion: federation.herd.io/v1alpha1\nkind: FederatedTypeConfig\nmetadata: {name: gadgets.example.com}\nspec:\n  targetType: {group: example.com, version: v1, kind: Gadget, pluralName: gadgets, scope: Namespaced}\n');
+    await eventually('FederatedGadget served', async () => (await kubectl(fleet, host, ['get', 'federatedgadgets', '-n', NS])).code === 0);
+    await eventually('FederatedGadget created', async () =>
+      (await kubectl(fleet, host, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'federation.herd.io/v1alpha1', kind: 'FederatedGadget', metadata: { name: 'g', namespace: NS }, spec: { template: { spec: { size: 3 } }, placement: all } }))).code === 0,
+    );
+    for (const member of members) await eventually(`gadget in ${member}`, async () => (await memberGet(member, 'gadgets.example.com', 'g'))?.spec?.size === 3);
+    await k(['wait', '--for=condition=Propagated', 'federatedgadget/g', '-n', NS, '--timeout=60s']);
+  });
+
+  it('an object Herd does not manage is reported as a Conflict, and adopted when asked', async () => {
+    const eu = members[0]!;
+    await m(eu, ['create', 'configmap', 'theirs', '-n', NS, '--from-literal=owner=them']);
+    const fedCm = (annotations: object) =>
+      JSON.stringify({ apiVersion: 'federation.herd.io/v1alpha1', kind: 'FederatedConfigMap', metadata: { name: 'theirs', namespace: NS, annotations }, spec: { template: { data: { owner: 'herd' } }, placement: { clusters: [{ name: eu }] } } });
+    await k(['apply', '-f', '-'], fedCm({}));
+    const fed = await eventually('conflict reported', async () => {
+      const f = await federated('federatedconfigmap', 'theirs');
+      return f.status?.clusters?.[0]?.phase === 'Conflict' ? f : undefined;
+    });
+    expect(fed.status.conditions.find((c: any) => c.type === 'Propagated')).toMatchObject({ status: 'False', reason: 'Conflict' });
+    expect((await memberGet(eu, 'configmap', 'theirs'))?.data.owner).toBe('them');
+    await k(['apply', '-f', '-'], fedCm({ 'federation.herd.io/conflict-resolution': 'Overwrite' }));
+    await eventually('adopted', async () => (await memberGet(eu, 'configmap', 'theirs'))?.data.owner === 'herd');
+  });
+});

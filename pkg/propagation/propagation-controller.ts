@@ -1,0 +1,691 @@
+import {
+  CONFLICT_RESOLUTION_ANNOTATION,
+  FEDERATED_KIND_ANNOTATION,
+  FEDERATED_NAME_ANNOTATION,
+  MANAGED_LABEL,
+  MEMBER_CLEANUP_FINALIZER,
+  ORPHAN_ANNOTATION,
+  PROPAGATION_FINALIZER,
+  RENDERED_HASH_ANNOTATION,
+  resolveFederatedType,
+  MAX_DRIFT_FIELDS,
+  type ClusterPropagationStatus,
+  type FederatedObject,
+  type FederatedStatus,
+  type FederatedTypeConfig,
+  type MemberCluster,
+  type OverridePolicy,
+  type PolicyReference,
+  type PropagationPolicy,
+  type TargetType,
+} from '../../api/federation/v1alpha1/index.js';
+import type { KubeObject } from '../../api/meta/object-meta.js';
+import type { ApiGroupRegistry } from '../registry/api-group-registry.js';
+import type { ResourceStore } from '../registry/resource-store.js';
+import type { ObjectEvent } from '../storage/storage.js';
+import type { MemberFleet, MemberSnapshot } from '../members/member-fleet.js';
+import {
+  estimateReplicaRequest,
+  schedulePlacement,
+  selectOverridePolicies,
+  selectPropagationPolicy,
+  type ClusterExplanation,
+  type FederatedObjectRef,
+  type SchedulableCluster,
+} from '../placement/index.js';
+import { appliedProjection } from './applied-projection.js';
+import { driftedFields } from './drifted-fields.js';
+import { buildFederatedStatus, sameStatus } from './federated-status-builder.js';
+import { MemberObjectCache } from './member-object-cache.js';
+import { memberObjectState } from './member-object-state.js';
+import { clusterWidePath, collectionPath, objectPath, targetApiVersion } from './member-resource-path.js';
+import { MemberUnavailableError, MemberWriter } from './member-writer.js';
+import { renderMemberObject, renderedHash } from './render-member-object.js';
+import { StoreFollower } from './store-follower.js';
+import { WorkQueue, type ProcessOutcome } from './work-queue.js';
+
+/** One served Federated<Kind> and the kind it propagates. */
+interface FederatedType {
+  readonly plural: string;
+  readonly federatedKind: string;
+  readonly target: TargetType;
+  readonly propagation: boolean;
+  readonly statusCollection: boolean;
+}
+
+export interface PropagationControllerOptions {
+  readonly registry: ApiGroupRegistry;
+  readonly fleet: MemberFleet;
+  readonly log?: (msg: string, err?: unknown) => void;
+  /** Reconciles running at once. Default 32. */
+  readonly workers?: number;
+  /** Member calls in flight per member. Default 32. */
+  readonly memberConcurrency?: number;
+  /** Deadline of one member call. Default 10 s. */
+  readonly memberTimeoutMs?: number;
+  /** Grace period before an object placed on a not-Ready member moves away, unless it tolerates otherwise. Default 300 s. */
+  readonly defaultNotReadyTolerationSeconds?: number;
+}
+
+/** The last scheduling decision for an object, kept for `explain`. */
+export interface PlacementExplanation {
+  readonly policy?: PolicyReference;
+  readonly clusters: readonly ClusterExplanation[];
+  readonly unschedulable?: string;
+  readonly time: string;
+}
+
+/** Kinds whose spec.replicas the scheduler hands out; other kinds with a numeric spec.replicas count too. */
+const REPLICA_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet']);
+const MEMBER_KEY_PREFIX = '@member/';
+const ORPHAN_FINALIZER = 'orphan';
+const FOREGROUND_FINALIZER = 'foregroundDeletion';
+const PROBLEM_RETRY = { retry: true } as const;
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function statusOf(body: string): { reason?: string; message?: string; details?: { kind?: string } } {
+  try {
+    return JSON.parse(body) as { reason?: string; message?: string };
+  } catch {
+    return { message: body.slice(0, 200) };
+  }
+}
+
+function federatedName(fed: FederatedObject): string {
+  return fed.metadata.namespace ? `${fed.metadata.namespace}/${fed.metadata.name}` : String(fed.metadata.name);
+}
+
+/**
+ * The propagation controller: turns every Federated<Kind> object into the member objects its placement asks for and
+ * keeps them so. Woken by the write itself through Herd's own watch (no polling), it schedules (placement, policies,
+ * replica division), renders each cluster's object (template, OverridePolicies, spec.overrides), and server-side
+ * applies it through a per-member writer (concurrency cap, deadline, retries, circuit breaker). Informers on the
+ * members bring drift and readiness back; status is written only when it changes. A finalizer holds each object until
+ * its copies are removed (or orphaned), and another holds an unjoining MemberCluster until Herd's objects left it.
+ */
+export class PropagationController {
+  private readonly types = new Map<string, FederatedType>();
+  private readonly kindToPlural = new Map<string, string>();
+  private readonly followers = new Map<string, StoreFollower>();
+  private readonly keys = new Map<string, Set<string>>();
+  private readonly propagationPolicies = new Map<string, PropagationPolicy>();
+  private readonly overridePolicies = new Map<string, OverridePolicy>();
+  private readonly writers = new Map<string, MemberWriter>();
+  private readonly caches = new Map<string, { cache: MemberObjectCache; client: unknown }>();
+  /** Status resourceVersions Herd wrote itself, by object key: their watch events need no reconcile. */
+  private readonly ownWrites = new Map<string, string>();
+  private readonly explanations = new Map<string, PlacementExplanation>();
+  /** Per member copy: Herd's rendering projected onto the member's answer to the last apply (the drift baseline). */
+  private readonly lastApplied = new Map<string, unknown>();
+  private readonly queue: WorkQueue;
+  private readonly log: (msg: string, err?: unknown) => void;
+  private readonly unsubscribe: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(private readonly o: PropagationControllerOptions) {
+    this.log = o.log ?? (() => {});
+    this.queue = new WorkQueue((key) => this.process(key), { workers: o.workers ?? 32 });
+  }
+
+  async start(): Promise<void> {
+    const follow = (plural: string, onEvent: (e: ObjectEvent) => void) => {
+      const served = this.o.registry.get(plural);
+      if (!served) throw new Error(`${plural} is not served`);
+      const f = new StoreFollower(served.store, onEvent, this.log);
+      this.followers.set(`@${plural}`, f);
+      f.start();
+    };
+    follow('federatedtypeconfigs', () => this.syncTypes());
+    follow('propagationpolicies', (e) => this.policyEvent(this.propagationPolicies, e));
+    follow('clusterpropagationpolicies', (e) => this.policyEvent(this.propagationPolicies, e));
+    follow('overridepolicies', (e) => this.policyEvent(this.overridePolicies, e));
+    this.unsubscribe.push(this.o.registry.onChange(() => this.syncTypes()));
+    this.unsubscribe.push(
+      this.o.fleet.onChange((name) => {
+        this.queue.add(`${MEMBER_KEY_PREFIX}${name}`);
+        this.enqueueAll();
+      }),
+    );
+    for (const m of this.o.fleet.members()) this.queue.add(`${MEMBER_KEY_PREFIX}${m.name}`);
+    this.syncTypes();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const u of this.unsubscribe) u();
+    await Promise.all([...this.followers.values()].map((f) => f.stop()));
+    await this.queue.stop();
+    await Promise.all([...this.caches.values()].map((c) => c.cache.stop()));
+  }
+
+  /** Resolves when no reconcile is queued or running. For tests. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** The last placement decision for a Federated object, for `herd explain`. */
+  explain(plural: string, namespace: string | undefined, name: string): PlacementExplanation | undefined {
+    return this.explanations.get(`${plural}/${namespace ?? ''}/${name}`);
+  }
+
+  /** The plural serving a Federated kind, such as federateddeployments for FederatedDeployment. */
+  pluralOf(federatedKind: string): string | undefined {
+    return this.kindToPlural.get(federatedKind);
+  }
+
+  // ---- inputs
+
+  private syncTypes(): void {
+    if (this.stopped) return;
+    const ftcs = this.o.registry.get('federatedtypeconfigs');
+    if (!ftcs) return;
+    void ftcs.store
+      .list(undefined)
+      .then((list) => {
+        const next = new Map<string, FederatedType>();
+        for (const item of list.items) {
+          const ftc = JSON.parse(item.json) as FederatedTypeConfig;
+          const names = resolveFederatedType(ftc.spec);
+          if (!this.o.registry.get(names.plural)) continue;
+          next.set(names.plural, {
+            plural: names.plural,
+            federatedKind: names.kind,
+            target: ftc.spec.targetType,
+            propagation: ftc.spec.propagation !== 'Disabled',
+            statusCollection: ftc.spec.statusCollection !== 'Disabled',
+          });
+        }
+        for (const [plural, f] of this.followers) {
+          if (plural.startsWith('@') || next.has(plural)) continue;
+          void f.stop();
+          this.followers.delete(plural);
+          this.types.delete(plural);
+        }
+        for (const [plural, type] of next) {
+          const before = this.types.get(plural);
+          this.types.set(plural, type);
+          this.kindToPlural.set(type.federatedKind, plural);
+          const served = this.o.registry.get(plural)!;
+          if (!this.followers.has(plural)) {
+            const f = new StoreFollower(served.store, (e) => this.federatedEvent(plural, e), this.log);
+            this.followers.set(plural, f);
+            f.start();
+          } else if (before && JSON.stringify(before) !== JSON.stringify(type)) {
+            for (const k of this.keys.get(plural) ?? []) this.queue.add(k);
+          }
+        }
+      })
+      .catch((err: unknown) => this.log('listing FederatedTypeConfigs failed', err));
+  }
+
+  private federatedEvent(plural: string, e: ObjectEvent): void {
+    const key = `${plural}/${e.object.namespace}/${e.object.name}`;
+    let set = this.keys.get(plural);
+    if (!set) this.keys.set(plural, (set = new Set()));
+    if (e.type === 'DELETED') {
+      set.delete(key);
+      this.ownWrites.delete(key);
+      this.explanations.delete(key);
+      return;
+    }
+    set.add(key);
+    if (this.ownWrites.get(key) === e.resourceVersion) return;
+    this.queue.add(key);
+  }
+
+  private policyEvent<T>(into: Map<string, T>, e: ObjectEvent): void {
+    const key = e.object.key;
+    if (e.type === 'DELETED') into.delete(key);
+    else into.set(key, JSON.parse(e.object.json) as T);
+    this.enqueueAll();
+  }
+
+  private enqueueAll(): void {
+    for (const set of this.keys.values()) for (const k of set) this.queue.add(k);
+  }
+
+  // ---- members
+
+  private writer(member: MemberSnapshot): MemberWriter {
+    let w = this.writers.get(member.name);
+    if (!w || w.client !== member.client) {
+      w = new MemberWriter(member.name, member.client!, {
+        ...(this.o.memberConcurrency ? { concurrency: this.o.memberConcurrency } : {}),
+        ...(this.o.memberTimeoutMs ? { timeoutMs: this.o.memberTimeoutMs } : {}),
+      });
+      this.writers.set(member.name, w);
+    }
+    return w;
+  }
+
+  private cache(member: MemberSnapshot, type: FederatedType): MemberObjectCache {
+    const key = `${member.name}|${clusterWidePath(type.target)}`;
+    const existing = this.caches.get(key);
+    if (existing && existing.client === member.client) return existing.cache;
+    if (existing) void existing.cache.stop();
+    const cache = new MemberObjectCache({
+      cluster: member.name,
+      client: member.client!,
+      path: clusterWidePath(type.target),
+      labelSelector: `${MANAGED_LABEL}=true`,
+      log: this.log,
+      onEvent: (_type, object) => this.memberEvent(object),
+    });
+    this.caches.set(key, { cache, client: member.client });
+    cache.start();
+    return cache;
+  }
+
+  private memberEvent(object: KubeObject): void {
+    const kind = object.metadata.annotations?.[FEDERATED_KIND_ANNOTATION];
+    const name = object.metadata.annotations?.[FEDERATED_NAME_ANNOTATION];
+    if (!kind || !name) return;
+    const plural = this.kindToPlural.get(kind);
+    if (!plural) return;
+    const [ns, n] = name.includes('/') ? name.split('/', 2) : ['', name];
+    this.queue.add(`${plural}/${ns}/${n}`);
+  }
+
+  private schedulable(): SchedulableCluster[] {
+    return this.o.fleet.members().map((m) => ({
+      name: m.name,
+      labels: m.labels,
+      ready: m.ready && m.client !== undefined,
+      ...(m.notReadySince ? { notReadySince: m.notReadySince } : {}),
+      leaving: m.leaving,
+      unschedulable: m.unschedulable,
+      taints: m.taints,
+      ...(m.apiEnablements ? { apiEnablements: m.apiEnablements } : {}),
+      ...(m.resourceSummary ? { resourceSummary: m.resourceSummary } : {}),
+    }));
+  }
+
+  // ---- reconcile
+
+  private async process(key: string): Promise<ProcessOutcome> {
+    if (this.stopped) return;
+    try {
+      if (key.startsWith(MEMBER_KEY_PREFIX)) return await this.reconcileMember(key.slice(MEMBER_KEY_PREFIX.length));
+      const [plural, ns, ...rest] = key.split('/');
+      return await this.reconcile(key, plural!, ns ?? '', rest.join('/'));
+    } catch (err) {
+      if ((err as { reason?: string }).reason !== 'Conflict') this.log(`reconciling ${key} failed`, err);
+      return PROBLEM_RETRY;
+    }
+  }
+
+  private async reconcile(key: string, plural: string, ns: string, name: string): Promise<ProcessOutcome> {
+    const type = this.types.get(plural);
+    const served = this.o.registry.get(plural);
+    if (!type || !served) return;
+    let fed: FederatedObject;
+    let rv: string;
+    try {
+      const stored = await served.store.get(ns || undefined, name);
+      fed = JSON.parse(stored.json) as FederatedObject;
+      rv = stored.resourceVersion;
+    } catch (err) {
+      if ((err as { reason?: string }).reason === 'NotFound') return;
+      throw err;
+    }
+    if (fed.metadata.deletionTimestamp) return this.finalize(key, type, served.store, fed, rv);
+    if (!(fed.metadata.finalizers ?? []).includes(PROPAGATION_FINALIZER)) {
+      await served.store.patch(ns || undefined, name, 'merge', JSON.stringify({ metadata: { finalizers: [...(fed.metadata.finalizers ?? []), PROPAGATION_FINALIZER], resourceVersion: rv } }));
+      return;
+    }
+    if (!type.propagation) return;
+
+    const ref: FederatedObjectRef = {
+      ...(ns ? { namespace: ns } : {}),
+      name,
+      labels: fed.metadata.labels ?? {},
+      templateApiVersion: targetApiVersion(type.target),
+      templateKind: type.target.kind,
+    };
+    let placement = fed.spec.placement;
+    let policy: PolicyReference | undefined;
+    let conflictResolution = fed.metadata.annotations?.[CONFLICT_RESOLUTION_ANNOTATION];
+    if (!placement) {
+      const chosen = selectPropagationPolicy(ref, [...this.propagationPolicies.values()]);
+      if (chosen) {
+        placement = chosen.policy.spec.placement;
+        policy = chosen.ref;
+        conflictResolution ??= chosen.policy.spec.conflictResolution;
+      }
+    }
+    const adopt = conflictResolution === 'Overwrite';
+    const previous = new Map((fed.status?.clusters ?? []).map((c) => [c.name, c]));
+    const holding = [...previous.values()].filter((c) => c.phase === 'Applied' || c.phase === 'ClusterNotReady' || c.phase === 'Failed').map((c) => c.name);
+    const template = fed.spec.template as { spec?: { replicas?: unknown } };
+    const hasReplicas = REPLICA_KINDS.has(`${type.target.group ?? ''}/${type.target.kind}`) || typeof template.spec?.replicas === 'number';
+    const replicas = hasReplicas ? (typeof template.spec?.replicas === 'number' ? template.spec.replicas : 1) : undefined;
+    const request = hasReplicas ? estimateReplicaRequest(fed.spec.template) : undefined;
+    const schedule = schedulePlacement({
+      placement,
+      clusters: this.schedulable(),
+      previous: holding,
+      target: { apiVersion: targetApiVersion(type.target), kind: type.target.kind },
+      ...(replicas !== undefined ? { replicas } : {}),
+      ...(request ? { perReplicaRequest: request } : {}),
+      ...(this.o.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: this.o.defaultNotReadyTolerationSeconds } : {}),
+      now: Date.now(),
+    });
+    this.explanations.set(key, {
+      ...(policy ? { policy } : {}),
+      clusters: schedule.explanations,
+      ...(schedule.unschedulable ? { unschedulable: schedule.unschedulable } : {}),
+      time: now(),
+    });
+
+    const overridePolicies = selectOverridePolicies(ref, [...this.overridePolicies.values()]);
+    const chosen = new Set(schedule.clusters.map((c) => c.name));
+    const results = await Promise.all([
+      ...schedule.clusters.map((c) =>
+        this.syncCluster(type, fed, c.name, c.replicas, overridePolicies, adopt, previous.get(c.name)),
+      ),
+      ...[...previous.keys()].filter((c) => !chosen.has(c)).map((c) => this.removeFromCluster(type, fed, c, previous.get(c)!)),
+    ]);
+    const clusters = results.filter((r): r is ClusterPropagationStatus => r !== undefined);
+    const status = buildFederatedStatus({
+      generation: fed.metadata.generation ?? 1,
+      previous: fed.status,
+      ...(policy ? { policy } : {}),
+      scheduled:
+        schedule.clusters.length > 0
+          ? { ok: true, clusters: schedule.clusters.length }
+          : schedule.unschedulable
+            ? { ok: false, reason: 'Unschedulable', message: schedule.unschedulable }
+            : { ok: false, reason: 'NoClusters', message: placement ? 'no member cluster matches the placement' : 'no spec.placement and no PropagationPolicy selects this object' },
+      clusters,
+      hasReplicas,
+      now: now(),
+    });
+    await this.writeStatus(key, served.store, fed, rv, status);
+    const problems = clusters.some((c) => c.phase === 'Pending' || c.phase === 'Failed' || c.phase === 'ClusterNotReady' || c.phase === 'Deleting');
+    if (problems) return PROBLEM_RETRY;
+    return schedule.requeueAfterMs !== undefined ? { requeueAfterMs: schedule.requeueAfterMs } : undefined;
+  }
+
+  private async writeStatus(key: string, store: ResourceStore, fed: FederatedObject, rv: string, status: FederatedStatus): Promise<void> {
+    if (sameStatus(fed.status, status)) return;
+    const body = { ...fed, metadata: { ...fed.metadata, resourceVersion: rv }, status };
+    try {
+      const written = await store.update(fed.metadata.namespace, String(fed.metadata.name), { object: body }, {}, 'status');
+      this.ownWrites.set(key, written.resourceVersion);
+    } catch (err) {
+      // A newer version is on its way through the watch; its reconcile writes the status.
+      if ((err as { reason?: string }).reason !== 'Conflict' && (err as { reason?: string }).reason !== 'NotFound') throw err;
+    }
+  }
+
+  /** Brings one cluster's copy to the current rendering and reports where it stands. */
+  private async syncCluster(
+    type: FederatedType,
+    fed: FederatedObject,
+    clusterName: string,
+    replicas: number | undefined,
+    overridePolicies: readonly OverridePolicy[],
+    adopt: boolean,
+    prev: ClusterPropagationStatus | undefined,
+  ): Promise<ClusterPropagationStatus> {
+    const base = (phase: ClusterPropagationStatus['phase'], reason?: string, message?: string): ClusterPropagationStatus => ({
+      ...(prev ?? {}),
+      name: clusterName,
+      phase,
+      ...(replicas !== undefined ? { replicas } : {}),
+      ...(reason ? { reason } : {}),
+      ...(message ? { message } : {}),
+    });
+    const clean = (s: ClusterPropagationStatus): ClusterPropagationStatus => {
+      if (s.phase === 'Applied') {
+        delete s.reason;
+        delete s.message;
+      }
+      return s;
+    };
+    const member = this.o.fleet.get(clusterName);
+    if (!member) return base('ClusterNotReady', 'ClusterNotFound', `member cluster ${clusterName} is not joined`);
+    const rendered = renderMemberObject({ federated: fed, target: type.target, cluster: { name: clusterName, labels: member.labels }, ...(replicas !== undefined ? { replicas } : {}), overridePolicies });
+    if (!rendered.ok) return base('Failed', rendered.reason, rendered.message);
+    if (!member.client) return base('ClusterNotReady', 'CredentialsUnavailable', `the credentials of ${clusterName} could not be read`);
+    if (!member.ready) return base('ClusterNotReady', 'ClusterNotReady', `member cluster ${clusterName} is not Ready; the write is kept and retried`);
+    const cache = this.cache(member, type);
+    if (!cache.synced && !(await cache.waitForSync(5_000))) return base('ClusterNotReady', 'CacheNotSynced', `cannot list ${type.target.pluralName} in ${clusterName} yet`);
+    const writer = this.writer(member);
+    const object = rendered.object;
+    const hash = renderedHash(object);
+    object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [RENDERED_HASH_ANNOTATION]: hash };
+    const ns = type.target.scope === 'Namespaced' ? fed.metadata.namespace : undefined;
+    const name = String(fed.metadata.name);
+    const path = objectPath(type.target, ns, name);
+    const live = cache.get(ns, name);
+    const copyKey = `${clusterName}|${clusterWidePath(type.target)}|${ns ?? ''}/${name}`;
+    let drift: ClusterPropagationStatus['drift'] = prev?.drift;
+    const applied = (obj: KubeObject): ClusterPropagationStatus => {
+      const s: ClusterPropagationStatus = { ...base('Applied'), ...(drift ? { drift } : {}) };
+      if (type.statusCollection) {
+        const state = memberObjectState(type.target.group ?? '', type.target.kind, obj);
+        Object.assign(s, {
+          ready: state.ready,
+          ...(state.generation !== undefined ? { generation: state.generation } : {}),
+          ...(state.observedGeneration !== undefined ? { observedGeneration: state.observedGeneration } : {}),
+          ...(state.readyReplicas !== undefined ? { readyReplicas: state.readyReplicas } : {}),
+          ...(state.availableReplicas !== undefined ? { availableReplicas: state.availableReplicas } : {}),
+          ...(state.updatedReplicas !== undefined ? { updatedReplicas: state.updatedReplicas } : {}),
+        });
+      }
+      return clean(s);
+    };
+    try {
+      if (live && live.metadata.annotations?.[FEDERATED_NAME_ANNOTATION] === federatedName(fed)) {
+        if (live.metadata.annotations?.[RENDERED_HASH_ANNOTATION] === hash) {
+          const baseline = this.lastApplied.get(copyKey);
+          if (baseline !== undefined) {
+            // Compare with what the member answered to Herd's apply: normalised values are not drift.
+            const fields = driftedFields(baseline, live);
+            if (fields.length === 0) return applied(live);
+            drift = { count: fields.length, fields: fields.slice(0, MAX_DRIFT_FIELDS), lastDetectedTime: now() };
+            this.log(`drift in ${clusterName}: ${type.target.kind} ${federatedName(fed)} changed at ${fields.slice(0, MAX_DRIFT_FIELDS).join(', ')}; reapplying`);
+          } else if (driftedFields(object, live).length === 0) {
+            // First sight since Herd started: the member matches the rendering, so its values are the baseline.
+            this.lastApplied.set(copyKey, appliedProjection(object, live));
+            return applied(live);
+          }
+          // Otherwise re-apply once without calling it drift: the difference may be the member's normalisation.
+        }
+        await this.ownApplyFields(writer, path, live);
+        return this.applyResult(await writer.apply(path, object), cache, applied, base, object, copyKey);
+      }
+      // Not known as Herd's: create it, which fails if something else has the name.
+      let res = await writer.create(collectionPath(type.target, ns), object);
+      if (res.status === 404 && ns && statusOf(res.body).details?.kind === 'namespaces') {
+        await this.ensureNamespace(writer, ns);
+        res = await writer.create(collectionPath(type.target, ns), object);
+      }
+      if (res.status !== 409 || statusOf(res.body).reason !== 'AlreadyExists') return this.applyResult(res, cache, applied, base, object, copyKey);
+      const existing = await writer.get(path);
+      if (existing.status === 200) {
+        const current = JSON.parse(existing.body) as KubeObject;
+        const ours = current.metadata.labels?.[MANAGED_LABEL] === 'true' && current.metadata.annotations?.[FEDERATED_NAME_ANNOTATION] === federatedName(fed) && current.metadata.annotations?.[FEDERATED_KIND_ANNOTATION] === fed.kind;
+        if (!ours && !adopt) {
+          return base('Conflict', 'AlreadyExists', `a ${type.target.kind} named ${name} that Herd does not manage exists in ${clusterName}; set the annotation ${CONFLICT_RESOLUTION_ANNOTATION}=Overwrite to adopt it`);
+        }
+        await this.ownApplyFields(writer, path, current);
+      }
+      return this.applyResult(await writer.apply(path, object), cache, applied, base, object, copyKey);
+    } catch (err) {
+      if (err instanceof MemberUnavailableError) {
+        this.o.fleet.probeSoon(clusterName);
+        return base('ClusterNotReady', 'Unreachable', `${clusterName}: ${err.message}; the write is kept and retried`);
+      }
+      throw err;
+    }
+  }
+
+  private applyResult(
+    res: { status: number; body: string },
+    cache: MemberObjectCache,
+    applied: (o: KubeObject) => ClusterPropagationStatus,
+    base: (phase: ClusterPropagationStatus['phase'], reason?: string, message?: string) => ClusterPropagationStatus,
+    rendered: KubeObject,
+    copyKey: string,
+  ): ClusterPropagationStatus {
+    if (res.status === 200 || res.status === 201) {
+      const obj = JSON.parse(res.body) as KubeObject;
+      cache.observe(obj);
+      this.lastApplied.set(copyKey, appliedProjection(rendered, obj));
+      return applied(obj);
+    }
+    if (res.status === 401) return base('ClusterNotReady', 'CredentialsInvalid', 'the member refused Herd\'s credentials');
+    const st = statusOf(res.body);
+    return base('Failed', st.reason || `HTTP${res.status}`, st.message ?? `HTTP ${res.status}`);
+  }
+
+  /**
+   * An object Herd created with POST has its fields under manager `herd` with operation Update; server-side apply
+   * would then never remove a field dropped from the template. Turning that entry into herd's Apply entry (what an
+   * apply-create records) fixes ownership once.
+   */
+  private async ownApplyFields(writer: MemberWriter, path: string, live: KubeObject): Promise<void> {
+    const entries = live.metadata.managedFields ?? [];
+    const i = entries.findIndex((e) => e.manager === 'herd' && e.operation === 'Update' && !e.subresource);
+    if (i < 0) return;
+    const hasApply = entries.some((e) => e.manager === 'herd' && e.operation === 'Apply' && !e.subresource);
+    const ops = hasApply
+      ? [{ op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion }, { op: 'remove', path: `/metadata/managedFields/${i}` }]
+      : [{ op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion }, { op: 'replace', path: `/metadata/managedFields/${i}/operation`, value: 'Apply' }];
+    await writer.jsonPatch(path, ops);
+  }
+
+  private async ensureNamespace(writer: MemberWriter, ns: string): Promise<void> {
+    const res = await writer.create('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { [MANAGED_LABEL]: 'true' }, annotations: { [FEDERATED_KIND_ANNOTATION]: 'Namespace' } },
+    });
+    if (res.status !== 201 && res.status !== 409) throw new Error(`creating namespace ${ns}: HTTP ${res.status} ${statusOf(res.body).message ?? ''}`);
+  }
+
+  /** Removes the copy from a cluster no longer chosen; undefined once it is gone (or was never Herd's). */
+  private async removeFromCluster(type: FederatedType, fed: FederatedObject, clusterName: string, prev: ClusterPropagationStatus): Promise<ClusterPropagationStatus | undefined> {
+    if (prev.phase === 'Conflict' || prev.phase === 'Pending') return undefined;
+    const member = this.o.fleet.get(clusterName);
+    if (!member) return undefined;
+    if (member.leaving && (await this.memberOrphans(clusterName))) return undefined;
+    const deleting = (reason: string, message: string): ClusterPropagationStatus => ({ name: clusterName, phase: 'Deleting', reason, message, ...(prev.lastTransitionTime ? { lastTransitionTime: prev.lastTransitionTime } : {}) });
+    if (!member.client || !member.ready) return deleting('ClusterNotReady', `member cluster ${clusterName} is not Ready; the copy is removed when it is back`);
+    const ns = type.target.scope === 'Namespaced' ? fed.metadata.namespace : undefined;
+    const name = String(fed.metadata.name);
+    const cache = this.cache(member, type);
+    if (!cache.synced && !(await cache.waitForSync(5_000))) return deleting('CacheNotSynced', `cannot list ${type.target.pluralName} in ${clusterName} yet`);
+    const live = cache.get(ns, name);
+    if (!live || live.metadata.annotations?.[FEDERATED_NAME_ANNOTATION] !== federatedName(fed)) return undefined;
+    try {
+      const res = await this.writer(member).delete(objectPath(type.target, ns, name), live.metadata.uid ? { uid: live.metadata.uid } : undefined);
+      if (res.status === 200 || res.status === 202 || res.status === 404 || res.status === 409) {
+        cache.forget(ns, name);
+        this.lastApplied.delete(`${clusterName}|${clusterWidePath(type.target)}|${ns ?? ''}/${name}`);
+        return undefined;
+      }
+      const st = statusOf(res.body);
+      return deleting(st.reason || `HTTP${res.status}`, st.message ?? `HTTP ${res.status}`);
+    } catch (err) {
+      if (err instanceof MemberUnavailableError) return deleting('Unreachable', `${clusterName}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** Deletion of a Federated object: remove every copy (unless orphaning), then release the finalizers. */
+  private async finalize(key: string, type: FederatedType, store: ResourceStore, fed: FederatedObject, rv: string): Promise<ProcessOutcome> {
+    const finalizers = fed.metadata.finalizers ?? [];
+    if (!finalizers.includes(PROPAGATION_FINALIZER) && !finalizers.includes(ORPHAN_FINALIZER) && !finalizers.includes(FOREGROUND_FINALIZER)) return;
+    const orphan = fed.metadata.annotations?.[ORPHAN_ANNOTATION] === 'true' || finalizers.includes(ORPHAN_FINALIZER);
+    const remaining: ClusterPropagationStatus[] = [];
+    if (!orphan && type.propagation) {
+      const clusters = new Map((fed.status?.clusters ?? []).map((c) => [c.name, c]));
+      for (const m of this.o.fleet.members()) {
+        if (!clusters.has(m.name) && m.client && this.caches.get(`${m.name}|${clusterWidePath(type.target)}`)?.cache.get(type.target.scope === 'Namespaced' ? fed.metadata.namespace : undefined, String(fed.metadata.name))) {
+          clusters.set(m.name, { name: m.name, phase: 'Applied' });
+        }
+      }
+      const results = await Promise.all([...clusters.values()].map((c) => this.removeFromCluster(type, fed, c.name, c)));
+      for (const r of results) if (r) remaining.push(r);
+    }
+    if (remaining.length > 0) {
+      const status = buildFederatedStatus({
+        generation: fed.metadata.generation ?? 1,
+        previous: fed.status,
+        ...(fed.status?.policy ? { policy: fed.status.policy } : {}),
+        scheduled: { ok: false, reason: 'Deleting', message: 'the object is being deleted' },
+        clusters: remaining,
+        hasReplicas: false,
+        now: now(),
+      });
+      await this.writeStatus(key, store, fed, rv, status);
+      return PROBLEM_RETRY;
+    }
+    const left = finalizers.filter((f) => f !== PROPAGATION_FINALIZER && f !== ORPHAN_FINALIZER && f !== FOREGROUND_FINALIZER);
+    await store.update(fed.metadata.namespace, String(fed.metadata.name), { object: { ...fed, metadata: { ...fed.metadata, finalizers: left, resourceVersion: rv } } });
+    return;
+  }
+
+  private async memberOrphans(name: string): Promise<boolean> {
+    try {
+      const stored = await this.o.registry.get('memberclusters')!.store.get(undefined, name);
+      return ((JSON.parse(stored.json) as MemberCluster).metadata.finalizers ?? []).includes(ORPHAN_FINALIZER);
+    } catch {
+      return true;
+    }
+  }
+
+  /** An unjoining member: once no Federated object holds a copy there (or they are orphaned), release it. */
+  private async reconcileMember(name: string): Promise<ProcessOutcome> {
+    const store = this.o.registry.get('memberclusters')!.store;
+    let mc: MemberCluster;
+    let rv: string;
+    try {
+      const stored = await store.get(undefined, name);
+      mc = JSON.parse(stored.json) as MemberCluster;
+      rv = stored.resourceVersion;
+    } catch (err) {
+      if ((err as { reason?: string }).reason === 'NotFound') {
+        await this.dropMember(name);
+        return;
+      }
+      throw err;
+    }
+    if (!mc.metadata.deletionTimestamp) return;
+    const finalizers = mc.metadata.finalizers ?? [];
+    if (!finalizers.includes(MEMBER_CLEANUP_FINALIZER) && !finalizers.includes(ORPHAN_FINALIZER)) return;
+    if (!finalizers.includes(ORPHAN_FINALIZER)) {
+      for (const plural of this.types.keys()) {
+        const served = this.o.registry.get(plural);
+        if (!served) continue;
+        const list = await served.store.list(undefined);
+        for (const item of list.items) {
+          const fed = JSON.parse(item.json) as FederatedObject;
+          if ((fed.status?.clusters ?? []).some((c) => c.name === name && c.phase !== 'Conflict')) {
+            this.queue.add(`${plural}/${item.namespace}/${item.name}`);
+            return { requeueAfterMs: 1_000 };
+          }
+        }
+      }
+    }
+    const left = finalizers.filter((f) => f !== MEMBER_CLEANUP_FINALIZER && f !== ORPHAN_FINALIZER);
+    await store.update(undefined, name, { object: { ...mc, metadata: { ...mc.metadata, finalizers: left, resourceVersion: rv } } });
+    return;
+  }
+
+  private async dropMember(name: string): Promise<void> {
+    this.writers.delete(name);
+    for (const [key, c] of this.caches) {
+      if (key.startsWith(`${name}|`)) {
+        this.caches.delete(key);
+        await c.cache.stop();
+      }
+    }
+  }
+}

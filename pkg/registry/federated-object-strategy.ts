@@ -1,0 +1,16 @@
+import { PROPAGATION_FINALIZER } from '../../api/federation/v1alpha1/well-known.js';
+import type { KubeObject } from './object-meta.js';
+import type { Strategy } from './resource-store.js';
+
+/**
+ * The strategy of every Federated<Kind>: a new object carries the propagation finalizer from its first write, so it
+ * cannot disappear before Herd has removed (or orphaned) its member copies, and the fan-out does not wait for an
+ * extra write to add it.
+ */
+export const federatedObjectStrategy: Strategy = {
+  prepareForCreate(object: KubeObject): void {
+    const meta = object.metadata!;
+    const finalizers = meta.finalizers ?? [];
+    if (!finalizers.includes(PROPAGATION_FINALIZER)) meta.finalizers = [...finalizers, PROPAGATION_FINALIZER];
+  },
+};
