@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { devCommand } from './cli/dev-command.js';
+import { joinCommand, unjoinCommand } from './cli/join-command.js';
 import { serveCommand } from './cli/serve-command.js';
 
 const program = new Command()
@@ -9,6 +10,8 @@ const program = new Command()
   .version(process.env.npm_package_version ?? '0.1.0')
   .showHelpAfterError()
   .addCommand(serveCommand())
+  .addCommand(joinCommand())
+  .addCommand(unjoinCommand())
   .addCommand(devCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -15,6 +15,13 @@ import { AuthenticationConfigWatch } from '../pkg/hostcluster/authentication-con
 import { discoveryRefresher } from '../pkg/hostcluster/discovery-refresh.js';
 import { namespaceLifecycle } from '../pkg/hostcluster/namespace-lifecycle.js';
 import { ClusterClient, connectionFromKubeconfig } from '../pkg/members/cluster-client.js';
+import type { CredentialStore } from '../pkg/members/credential-store.js';
+import { DirectoryCredentialStore } from '../pkg/members/directory-credential-store.js';
+import { HostSecretCredentialStore } from '../pkg/members/host-secret-credential-store.js';
+import { memberClusterStrategy } from '../pkg/members/member-cluster-strategy.js';
+import { MemberFleet } from '../pkg/members/member-fleet.js';
+import { PropagationController } from '../pkg/propagation/propagation-controller.js';
+import { TemplateDryRun } from '../pkg/propagation/template-dry-run.js';
 import { ApiGroupRegistry } from '../pkg/registry/api-group-registry.js';
 import { FederatedTypeSync } from '../pkg/registry/federated-type-sync.js';
 import { TargetSchemaResolver } from '../pkg/registry/target-schema-resolver.js';
@@ -97,7 +104,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const compactor = new Compactor(storage, (o.compactionIntervalSeconds ?? 300) * 1000);
   compactor.start();
   const registry = new ApiGroupRegistry(GROUP, VERSION, storage);
-  for (const def of staticResourceDefinitions) registry.add(def);
+  for (const def of staticResourceDefinitions) registry.add(def, def.plural === 'memberclusters' ? memberClusterStrategy : {});
   const cleanups: (() => Promise<void>)[] = [];
 
   let authenticate: AppDeps['authenticate'];
@@ -105,10 +112,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let namespacePhase: AppDeps['namespacePhase'];
   // Aggregated mode: spec.template schemas come from the host's OpenAPI; standalone Herd keeps templates as sent.
   let targetSchemas: TargetSchemaResolver | undefined;
+  let hostClient: ClusterClient | undefined;
   if (o.mode === 'aggregated') {
     if (!o.kubeconfig) throw new Error('--kubeconfig (Herd\'s credentials for the host cluster) is required in aggregated mode');
     const connection = connectionFromKubeconfig(o.kubeconfig);
     const host = new ClusterClient(connection);
+    hostClient = host;
     const configWatch = new AuthenticationConfigWatch(host);
     await configWatch.start();
     cleanups.push(() => configWatch.stop(), () => host.close());
@@ -153,12 +162,33 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     authorize = async () => ({ allowed: true, reason: '' });
   }
 
+  // Members: credentials live in Secrets on the host (aggregated) or in a directory (standalone).
+  const credentials: CredentialStore = hostClient
+    ? new HostSecretCredentialStore(hostClient)
+    : new DirectoryCredentialStore(o.memberCredentialsDir ?? join(o.dataDir, 'member-credentials'));
+  const log = (msg: string, err?: unknown) => console.warn(`herd: ${msg}${err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`}`);
+
+  const fleet = new MemberFleet({ store: registry.get('memberclusters')!.store, credentials, log });
+  const dryRun = new TemplateDryRun({ fleet });
   const sync = new FederatedTypeSync(registry, registry.get('federatedtypeconfigs')!.store, {
-    log: (msg, err) => console.warn(`herd: ${msg}${err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`}`),
+    log,
+    admitTemplate: (target, object) => dryRun.admit(target, object),
     ...(targetSchemas ? { resolveSchema: (t) => targetSchemas.resolve(t), schemaCluster: targetSchemas.cluster } : {}),
   });
   await sync.start();
   cleanups.push(() => sync.stop());
+
+  await fleet.start();
+  const propagation = new PropagationController({
+    registry,
+    fleet,
+    log,
+    ...(o.memberConcurrency ? { memberConcurrency: o.memberConcurrency } : {}),
+    ...(o.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds } : {}),
+  });
+  await propagation.start();
+  // Stopped in reverse: the controller before the fleet whose clients it uses.
+  cleanups.push(() => fleet.stop(), () => propagation.stop());
 
   let ready = true;
   const app = buildApp(

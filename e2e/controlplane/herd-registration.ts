@@ -18,8 +18,8 @@ export interface RegistrationInput {
 /**
  * The host objects that make kube-apiserver route `federation.herd.io` to a Herd process on this machine: an
  * ExternalName Service to localhost (aggregator routing stays off), the APIService with the serving CA, RBAC for
- * Herd's own identity (delegated authentication and authorization, the authentication ConfigMap, namespaces), and
- * ClusterRoles aggregated into view/edit/admin.
+ * Herd's own identity (delegated authentication and authorization, the authentication ConfigMap, namespaces, read
+ * access to the member credential Secrets in herd-system), and ClusterRoles aggregated into view/edit/admin.
  */
 export function registrationManifests(input: RegistrationInput): string {
   const docs: object[] = [
@@ -80,7 +80,8 @@ export function registrationManifests(input: RegistrationInput): string {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: { name: 'herd-apiserver', namespace: HERD_NAMESPACE },
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+      // Herd only reads the member credentials; `herd join` (the admin, here) writes them.
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -13,6 +13,7 @@ import { isRunning, startProcess, stopProcess, type ProcessRecord } from './mana
 import { createSimulatedNodes, readyNodeCount } from './simulated-nodes.js';
 import { createHerdFiles, herdEntryPoint, herdServeArgs } from './herd-process.js';
 import { HERD_GROUP, HERD_VERSION, registrationManifests } from './herd-registration.js';
+import { joinFleetMembers } from './join-fleet-members.js';
 import { isHealthy, tlsRequest, type TlsFiles } from './tls-request.js';
 import { memberTopology } from './topology.js';
 import { ComponentStartError, waitUntil } from './wait-until.js';
@@ -30,7 +31,7 @@ export interface FleetUpOptions {
   readonly log?: (line: string) => void;
   /** How long each component may take to become ready. */
   readonly readyTimeoutMs?: number;
-  /** Also run Herd (`herd serve`, aggregated) and register it on the host. Default true. */
+  /** Also run Herd (`herd serve`, aggregated), register it on the host and join every member to it. Default true. */
   readonly herd?: boolean;
 }
 
@@ -188,6 +189,7 @@ export async function startLocalFleet(options: FleetUpOptions = {}): Promise<Fle
       await waitUntil(herd, () => isHealthy(`${url}/readyz`, { caFile: files.caFile }), timeout);
       await waitUntil(herd, () => apiServiceAvailable(host.cluster), timeout, 'Available as an APIService');
       log(`herd serving ${HERD_GROUP}/${HERD_VERSION} through the host (${since()})`);
+      await joinFleetMembers(host.cluster, state.clusters.filter((c) => c.role === 'member'), log);
     }
     log(`fleet ready in ${since()}: kubeconfig ${state.kubeconfig}`);
     return state;

@@ -13,6 +13,8 @@ export interface ClusterConnection {
   /** A file holding the bearer token (a projected ServiceAccount token); re-read every minute, as client-go does. */
   readonly tokenFile?: string;
   readonly insecureSkipTLSVerify?: boolean;
+  /** Name to verify the serving certificate against (and send as SNI), when it differs from the URL's host. */
+  readonly tlsServerName?: string;
 }
 
 function fileOrData(data: string | undefined, file: string | undefined): string | undefined {
@@ -71,6 +73,7 @@ export class ClusterClient {
           ...(connection.ca ? { ca: connection.ca } : {}),
           ...(connection.cert ? { cert: connection.cert } : {}),
           ...(connection.key ? { key: connection.key } : {}),
+          ...(connection.tlsServerName ? { servername: connection.tlsServerName } : {}),
           rejectUnauthorized: !connection.insecureSkipTLSVerify,
         },
       });

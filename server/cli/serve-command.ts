@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_HERD_NAMESPACE } from '../../api/federation/v1alpha1/well-known.js';
 import { startServer } from '../serve.js';
 
 function port(value: string): number {
@@ -25,10 +26,12 @@ export function serveCommand(): Command {
     .option('--kubeconfig <file>', "aggregated mode: Herd's credentials for the host cluster")
     .option('--client-ca-file <file>', 'standalone mode: CA for client certificates (CN = user, O = groups)')
     .option('--token-auth-file <file>', 'standalone mode: static bearer tokens, CSV token,user,uid,"group1,group2"')
+    .option('--herd-namespace <ns>', 'aggregated mode: namespace on the host holding the member credential Secrets', DEFAULT_HERD_NAMESPACE)
+    .option('--member-credentials-dir <dir>', 'standalone mode: directory of member credentials, <namespace>/<name>/{token,tls.crt,tls.key} (default: <data-dir>/member-credentials)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
     .option('--min-request-timeout <seconds>', 'watches without timeoutSeconds end after a random time in [this, 2×this) seconds', (v) => Number(v), 1800)
     .option('--compaction-interval <seconds>', 'history kept for watches and paged lists; older resourceVersions get 410 (0: never compact)', (v) => Number(v), 300)
-    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string }) => {
+    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string; herdNamespace: string; memberCredentialsDir?: string }) => {
       const server = await startServer({
         mode: opts.mode,
         bindAddress: opts.bindAddress,
@@ -50,6 +53,8 @@ export function serveCommand(): Command {
         ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
         ...(opts.clientCaFile ? { clientCaFile: opts.clientCaFile } : {}),
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+        herdNamespace: opts.herdNamespace,
+        ...(opts.memberCredentialsDir ? { memberCredentialsDir: opts.memberCredentialsDir } : {}),
       });
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

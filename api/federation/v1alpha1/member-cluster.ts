@@ -101,7 +101,10 @@ const spec = obj(
     healthCheck: obj('How Herd probes the cluster.', {
       periodSeconds: positive('Seconds between probes. Defaults to 10.', 10),
       timeoutSeconds: positive('Seconds before a probe counts as failed. Defaults to 5.', 5),
-      failureThreshold: positive('Consecutive failures before the cluster is not Ready. Defaults to 3.', 3),
+      failureThreshold: positive(
+        'Consecutive failed probes before the cluster is not Ready. Defaults to 2, so an outage shows within two probe periods.',
+        2,
+      ),
       successThreshold: positive('Consecutive successes before the cluster is Ready again. Defaults to 1.', 1),
     }),
   },
