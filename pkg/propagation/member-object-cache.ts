@@ -90,8 +90,7 @@ export class MemberObjectCache {
     while (!this.abort.signal.aborted) {
       try {
         if (!this.rv) await this.list();
-        failures = 0;
-        await this.watch();
+        await this.watch(() => (failures = 0));
       } catch (err) {
         if (this.abort.signal.aborted) return;
         failures++;
@@ -137,7 +136,7 @@ export class MemberObjectCache {
     return { apiVersion: l.apiVersion, kind: l.kind.slice(0, -'List'.length) };
   }
 
-  private async watch(): Promise<void> {
+  private async watch(connected: () => void): Promise<void> {
     const q = `watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.rv)}&labelSelector=${encodeURIComponent(this.o.labelSelector)}&timeoutSeconds=${300 + Math.floor(Math.random() * 300)}`;
     const res = await this.o.client.stream(`${this.o.path}?${q}`, this.abort.signal);
     if (res.statusCode !== 200) {
@@ -148,6 +147,7 @@ export class MemberObjectCache {
       }
       throw new Error(`watch ${this.o.path}: HTTP ${res.statusCode}`);
     }
+    connected();
     let buffered = '';
     for await (const chunk of res.body) {
       buffered += (chunk as Buffer).toString('utf8');

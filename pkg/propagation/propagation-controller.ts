@@ -65,10 +65,14 @@ export interface PropagationControllerOptions {
   readonly memberTimeoutMs?: number;
   /** Grace period before an object placed on a not-Ready member moves away, unless it tolerates otherwise. Default 300 s. */
   readonly defaultNotReadyTolerationSeconds?: number;
+  /** Every object is reconciled again this often, as a safety net for missed events. Default 5 min; 0 never. */
+  readonly resyncIntervalMs?: number;
 }
 
 /** The last scheduling decision for an object, kept for `explain`. */
 export interface PlacementExplanation {
+  /** The chosen clusters and their replicas, as one line: `member-1=4, member-2=2`. */
+  readonly decision: string;
   readonly policy?: PolicyReference;
   readonly clusters: readonly ClusterExplanation[];
   readonly unschedulable?: string;
@@ -124,6 +128,7 @@ export class PropagationController {
   private readonly log: (msg: string, err?: unknown) => void;
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
+  private resyncTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: PropagationControllerOptions) {
     this.log = o.log ?? (() => {});
@@ -151,10 +156,16 @@ export class PropagationController {
     );
     for (const m of this.o.fleet.members()) this.queue.add(`${MEMBER_KEY_PREFIX}${m.name}`);
     this.syncTypes();
+    const resync = this.o.resyncIntervalMs ?? 300_000;
+    if (resync > 0) {
+      this.resyncTimer = setInterval(() => this.enqueueAll(), resync);
+      this.resyncTimer.unref?.();
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
     for (const u of this.unsubscribe) u();
     await Promise.all([...this.followers.values()].map((f) => f.stop()));
     await this.queue.stop();
@@ -373,7 +384,10 @@ export class PropagationController {
       ...(this.o.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: this.o.defaultNotReadyTolerationSeconds } : {}),
       now: Date.now(),
     });
+    const decision = schedule.clusters.map((c) => (c.replicas === undefined ? c.name : `${c.name}=${c.replicas}`)).join(', ');
+    if (this.explanations.get(key)?.decision !== decision) this.log(`placed ${type.federatedKind} ${federatedName(fed)}: ${decision || 'nowhere'}`);
     this.explanations.set(key, {
+      decision,
       ...(policy ? { policy } : {}),
       clusters: schedule.explanations,
       ...(schedule.unschedulable ? { unschedulable: schedule.unschedulable } : {}),

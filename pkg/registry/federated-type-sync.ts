@@ -11,7 +11,8 @@ import {
 import type { JSONSchemaProps, ResourceDefinition } from '../../api/meta/resource-definition.js';
 import type { ApiGroupRegistry } from './api-group-registry.js';
 import { establishedStatus, type Established } from './federated-type-sync-status.js';
-import type { ResourceStore } from './resource-store.js';
+import type { ResourceStore, Strategy } from './resource-store.js';
+import type { KubeObject } from './object-meta.js';
 import { federatedObjectStrategy } from './federated-object-strategy.js';
 
 const STATIC_PLURALS = new Set(staticResourceDefinitions.map((d) => d.plural));
@@ -32,6 +33,8 @@ export interface FederatedTypeSyncOptions {
   readonly retryDelaysMs?: readonly number[];
   /** How often every schema is read again, to follow changed CRDs; 0 never. Default 5 min. */
   readonly refreshIntervalMs?: number;
+  /** Checks the template of a Federated object of `target` before it is stored (a member dry run). */
+  readonly admitTemplate?: (target: TargetType, object: KubeObject) => Promise<void>;
 }
 
 interface Config {
@@ -225,6 +228,12 @@ export class FederatedTypeSync {
     return outcomes;
   }
 
+  private strategyFor(ftc: FederatedTypeConfig): Strategy {
+    const admit = this.options.admitTemplate;
+    const target = ftc.spec.targetType;
+    return federatedObjectStrategy(admit ? (object) => admit(target, object) : undefined);
+  }
+
   /** Adds or replaces one served resource; a schema the validator cannot take falls back to the template as sent. */
   private install(def: ResourceDefinition, ftc: FederatedTypeConfig): void {
     const json = JSON.stringify(def);
@@ -232,11 +241,11 @@ export class FederatedTypeSync {
     this.served.set(def.plural, json);
     this.fallback.delete(def.plural);
     try {
-      this.registry.add(def, federatedObjectStrategy);
+      this.registry.add(def, this.strategyFor(ftc));
     } catch (err) {
       this.log(`the schema of ${targetKey(ftc.spec.targetType)} cannot be used; its templates are kept as sent`, err);
       this.fallback.add(def.plural);
-      this.registry.add(federatedResourceDefinition(ftc), federatedObjectStrategy);
+      this.registry.add(federatedResourceDefinition(ftc), this.strategyFor(ftc));
     }
   }
 

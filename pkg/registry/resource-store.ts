@@ -45,6 +45,11 @@ export interface Strategy {
   validate?(object: KubeObject): FieldError[];
   validateUpdate?(object: KubeObject, old: KubeObject): FieldError[];
   warnings?(object: KubeObject): string[];
+  /**
+   * Last check before a create or an update is stored (after validation), for checks that need I/O: a Federated
+   * object's template is dry-run on a member. Throws a StatusError to refuse the write.
+   */
+  admit?(object: KubeObject, old: KubeObject | undefined): Promise<void>;
 }
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -253,6 +258,7 @@ export class ResourceStore {
     this.strategy.prepareForCreate?.(object);
     this.validate(object);
     opts.warnings?.push(...(this.strategy.warnings?.(object) ?? []));
+    await this.strategy.admit?.(object, undefined);
     const json = encode(object);
     if (opts.dryRun) return this.dryRunObject(namespace, meta, json);
     try {
@@ -357,6 +363,7 @@ export class ResourceStore {
     next.metadata!.resourceVersion = expectedRv;
     this.validate(next, old);
     opts.warnings?.push(...(this.strategy.warnings?.(next) ?? []));
+    if (subresource !== 'status' && specOf(next) !== specOf(old)) await this.strategy.admit?.(next, old);
     const key = this.key(namespace, name);
     const json = encode(next);
     if (opts.dryRun) return this.dryRunObject(namespace, next.metadata!, json);
