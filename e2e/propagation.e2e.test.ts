@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { stopComponent } from './fleet/component-outage.js';
 import { kubectl, kubectlOk } from './fleet/kubectl.js';
 
 // Acceptance of propagation through kubectl on the host: members joined by `herd dev up` (member-1 eu-west,
@@ -204,5 +205,85 @@ spec:
     expect((await memberGet(eu, 'configmap', 'theirs'))?.data.owner).toBe('them');
     await k(['apply', '-f', '-'], fedCm({ 'federation.herd.io/conflict-resolution': 'Overwrite' }));
     await eventually('adopted', async () => (await memberGet(eu, 'configmap', 'theirs'))?.data.owner === 'herd');
+  });
+
+  it.runIf(fleet.provider === 'local')('a member outage: ClusterNotReady within 2 probe intervals, replicas move after the grace period and come back, updates reach it after', async () => {
+    const ap = members[2]!;
+    const PERIOD = 2;
+    await k(['patch', 'membercluster', ap, '--type=merge', '-p', JSON.stringify({ spec: { healthCheck: { periodSeconds: PERIOD, timeoutSeconds: 1 } } })]);
+    const all = { clusterSelector: {} };
+    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'federation.herd.io/v1alpha1', kind: 'FederatedConfigMap', metadata: { name: 'outage', namespace: NS }, spec: { template: { data: { v: '1' } }, placement: all } }));
+    await k(['apply', '-f', '-'], deployment('cap', { ...all, tolerations: [{ key: 'federation.herd.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }], replicaScheduling: { type: 'Divide', weighting: 'Dynamic' } }));
+    await k(['wait', '--for=condition=Ready', 'federateddeployment/cap', 'federatedconfigmap/outage', '-n', NS, '--timeout=120s']);
+    const share = async (): Promise<Record<string, number>> => Object.fromEntries(((await federated('federateddeployment', 'cap')).status.clusters as any[]).filter((c) => c.phase !== 'Deleting').map((c) => [c.name, c.replicas as number]));
+    expect((await share())[ap]).toBeGreaterThan(0);
+
+    const apiserver = await stopComponent(fleet.stateDir!, `${ap}/kube-apiserver`);
+    const stoppedAt = Date.now();
+    try {
+      await eventually('ClusterNotReady', async () => {
+        const f = await federated('federatedconfigmap', 'outage');
+        return (f.status.clusters as any[]).find((c) => c.name === ap)?.phase === 'ClusterNotReady';
+      }, 30_000);
+      const notReadyAfter = (Date.now() - stoppedAt) / 1000;
+      console.log(`[e2e] ClusterNotReady ${notReadyAfter.toFixed(1)} s after the stop (probe period ${PERIOD} s)`);
+      expect(notReadyAfter).toBeLessThanOrEqual(2 * PERIOD + 1.5);
+      await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'federation.herd.io/v1alpha1', kind: 'FederatedConfigMap', metadata: { name: 'outage', namespace: NS }, spec: { template: { data: { v: '2' } }, placement: all } }));
+      const moved = await eventually('replicas moved away', async () => {
+        const s = await share();
+        return s[ap] === undefined && Object.values(s).reduce((a, b) => a + b, 0) === 6 ? s : undefined;
+      }, 60_000);
+      expect(Object.keys(moved).sort()).toEqual([members[0], members[1]].sort());
+    } finally {
+      await apiserver.start();
+    }
+    await eventually('update reached the member', async () => (await memberGet(ap, 'configmap', 'outage'))?.data?.v === '2', 90_000);
+    await eventually('replicas back', async () => ((await share())[ap] ?? 0) > 0, 90_000);
+    const counts = await Promise.all(members.map(async (c) => (await memberGet(c, 'deployment', 'cap'))?.spec.replicas ?? 0));
+    expect(counts.reduce((a: number, b: number) => a + b, 0)).toBe(6);
+  });
+
+  it('a member credential that stops working shows CredentialsInvalid, without leaking it', async () => {
+    const eu = members[0]!;
+    const mc = JSON.parse(await k(['get', 'membercluster', eu, '-o', 'json'])) as any;
+    const broken = {
+      apiVersion: 'federation.herd.io/v1alpha1',
+      kind: 'MemberCluster',
+      metadata: { name: 'broken' },
+      spec: { ...mc.spec, secretRef: { namespace: 'herd-system', name: 'member-broken' }, healthCheck: { periodSeconds: 2 } },
+    };
+    const token = 'not-a-valid-token-0123456789abcdef';
+    await k(['create', 'secret', 'generic', 'member-broken', '-n', 'herd-system', `--from-literal=token=${token}`]);
+    try {
+      await k(['apply', '-f', '-'], JSON.stringify(broken));
+      await k(['wait', '--for=condition=CredentialsInvalid', 'membercluster/broken', '--timeout=60s']);
+      const out = await k(['get', 'membercluster', 'broken', '-o', 'json']);
+      expect(JSON.parse(out).status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'CredentialsInvalid' });
+      expect(out).not.toContain(token);
+      if (fleet.stateDir) {
+        const { readFileSync } = await import('node:fs');
+        expect(readFileSync(`${fleet.stateDir}/herd/herd.log`, 'utf8')).not.toContain(token);
+      }
+    } finally {
+      await k(['delete', 'membercluster', 'broken', '--wait=false']).catch(() => '');
+      await k(['delete', 'secret', 'member-broken', '-n', 'herd-system']).catch(() => '');
+    }
+  });
+
+  it('a template every member would refuse is refused at create with the member\'s causes', async () => {
+    const bad = JSON.stringify({
+      apiVersion: 'federation.herd.io/v1alpha1',
+      kind: 'FederatedDeployment',
+      metadata: { name: 'refused', namespace: NS },
+      spec: {
+        template: { spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+        placement: { clusterSelector: {} },
+      },
+    });
+    const r = await kubectl(fleet, host, ['create', '-f', '-'], bad);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('spec.template.spec.template.metadata.labels');
+    expect(r.stderr).toContain('selector');
+    expect((await kubectl(fleet, host, ['get', 'federateddeployment', 'refused', '-n', NS])).code).not.toBe(0);
   });
 });

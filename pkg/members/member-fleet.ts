@@ -32,6 +32,7 @@ const DEFAULT_TIMEOUT_S = 5;
 const DEFAULT_FAILURE_THRESHOLD = 2;
 const DEFAULT_SUCCESS_THRESHOLD = 1;
 const DISCOVERY_INTERVAL_MS = 5 * 60_000;
+const DISCOVERY_ON_DEMAND_GAP_MS = 10_000;
 const MIN_PROBE_GAP_MS = 1000;
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -125,6 +126,18 @@ export class MemberFleet {
       return;
     }
     this.arm(st, Math.max(0, st.lastProbeStart + MIN_PROBE_GAP_MS - this.now()));
+  }
+
+  /**
+   * Something needs a kind this member did not serve at its last discovery (a CRD installed since): read discovery
+   * again with the next probe, at most once per DISCOVERY_ON_DEMAND_GAP_MS per member.
+   */
+  refreshDiscovery(name: string): void {
+    const st = this.states.get(name);
+    if (!st || this.stopped || st.removed || st.discoveryDue) return;
+    if (st.discoveredAt !== undefined && this.now() - st.discoveredAt < DISCOVERY_ON_DEMAND_GAP_MS) return;
+    st.discoveryDue = true;
+    this.probeSoon(name);
   }
 
   // --- following the store ---

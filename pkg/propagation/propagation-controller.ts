@@ -384,6 +384,10 @@ export class PropagationController {
       ...(this.o.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: this.o.defaultNotReadyTolerationSeconds } : {}),
       now: Date.now(),
     });
+    for (const e of schedule.explanations) {
+      // A kind the member did not serve at its last discovery may be a CRD installed since: look again.
+      if (e.filter === 'APIUnavailable') this.o.fleet.refreshDiscovery(e.cluster);
+    }
     const decision = schedule.clusters.map((c) => (c.replicas === undefined ? c.name : `${c.name}=${c.replicas}`)).join(', ');
     if (this.explanations.get(key)?.decision !== decision) this.log(`placed ${type.federatedKind} ${federatedName(fed)}: ${decision || 'nowhere'}`);
     this.explanations.set(key, {
