@@ -11,7 +11,7 @@ import { forbiddenError } from './http/forbidden.js';
 import { pathNotFound, sendStatus, toStatusError } from './http/status-reply.js';
 import type { ApiMetrics } from './metrics.js';
 import type { ApiDocuments } from './routes/api-documents.js';
-import { resourceHandler, type NamespacePhase } from './routes/resource-handler.js';
+import { resourceHandler, type NamespacePhase, type SubresourceReader } from './routes/resource-handler.js';
 import type { Presenter } from './routes/presenter.js';
 
 /** What a request presents for authentication: its TLS client certificate chain (leaf first) and its headers. */
@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly namespacePhase?: (namespace: string) => Promise<NamespacePhase>;
   readonly readiness?: () => boolean;
   readonly minRequestTimeoutSeconds?: number;
+  /** Computed read-only subresources, such as `placement` of every Federated<Kind>. */
+  readonly subresources?: Readonly<Record<string, SubresourceReader>>;
 }
 
 /** Concurrent non-watch requests before 429, as kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight. */
@@ -160,7 +162,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
 
   deps.documents.register(app);
 
-  const handle = resourceHandler({ registry: deps.registry, presenter: deps.presenter, shutdown: shutdown.signal, ...(deps.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds } : {}), ...(deps.namespacePhase ? { namespacePhase: deps.namespacePhase } : {}) });
+  const handle = resourceHandler({ registry: deps.registry, presenter: deps.presenter, shutdown: shutdown.signal, ...(deps.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds } : {}), ...(deps.namespacePhase ? { namespacePhase: deps.namespacePhase } : {}), ...(deps.subresources ? { subresources: deps.subresources } : {}) });
   const group = deps.registry.group;
   const version = deps.registry.version;
   app.all(`/apis/${group}/${version}/*`, async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { devCommand } from './cli/dev-command.js';
+import { explainCommand } from './cli/explain-command.js';
 import { joinCommand, unjoinCommand } from './cli/join-command.js';
 import { serveCommand } from './cli/serve-command.js';
 
@@ -12,6 +13,7 @@ const program = new Command()
   .addCommand(serveCommand())
   .addCommand(joinCommand())
   .addCommand(unjoinCommand())
+  .addCommand(explainCommand())
   .addCommand(devCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

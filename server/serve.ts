@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { GROUP, VERSION, staticResourceDefinitions } from '../api/federation/v1alpha1/index.js';
+import { GROUP, PLACEMENT_SUBRESOURCE, VERSION, staticResourceDefinitions } from '../api/federation/v1alpha1/index.js';
 import { DelegatingAuthenticator } from '../pkg/auth/authenticator.js';
 import { ClientCertAuthenticator } from '../pkg/auth/client-cert-authenticator.js';
 import { parseCertificatePool } from '../pkg/auth/certificate-chain.js';
@@ -201,6 +201,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       authorize,
       ...(namespacePhase ? { namespacePhase } : {}),
       readiness: () => ready,
+      subresources: { [PLACEMENT_SUBRESOURCE]: (resource, namespace, name) => propagation.placementExplanation(resource, namespace, name) },
       ...(o.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: o.minRequestTimeoutSeconds } : {}),
     },
     {

@@ -18,7 +18,11 @@ import {
   type PolicyReference,
   type PropagationPolicy,
   type TargetType,
+  API_VERSION,
+  GROUP,
+  PLACEMENT_EXPLANATION_KIND,
 } from '../../api/federation/v1alpha1/index.js';
+import { newNotFound } from '../apimachinery/status-error.js';
 import type { KubeObject } from '../../api/meta/object-meta.js';
 import type { ApiGroupRegistry } from '../registry/api-group-registry.js';
 import type { ResourceStore } from '../registry/resource-store.js';
@@ -29,7 +33,6 @@ import {
   schedulePlacement,
   selectOverridePolicies,
   selectPropagationPolicy,
-  type ClusterExplanation,
   type FederatedObjectRef,
   type SchedulableCluster,
 } from '../placement/index.js';
@@ -67,16 +70,6 @@ export interface PropagationControllerOptions {
   readonly defaultNotReadyTolerationSeconds?: number;
   /** Every object is reconciled again this often, as a safety net for missed events. Default 5 min; 0 never. */
   readonly resyncIntervalMs?: number;
-}
-
-/** The last scheduling decision for an object, kept for `explain`. */
-export interface PlacementExplanation {
-  /** The chosen clusters and their replicas, as one line: `member-1=4, member-2=2`. */
-  readonly decision: string;
-  readonly policy?: PolicyReference;
-  readonly clusters: readonly ClusterExplanation[];
-  readonly unschedulable?: string;
-  readonly time: string;
 }
 
 /** Kinds whose spec.replicas the scheduler hands out; other kinds with a numeric spec.replicas count too. */
@@ -121,7 +114,8 @@ export class PropagationController {
   private readonly caches = new Map<string, { cache: MemberObjectCache; client: unknown }>();
   /** Status resourceVersions Herd wrote itself, by object key: their watch events need no reconcile. */
   private readonly ownWrites = new Map<string, string>();
-  private readonly explanations = new Map<string, PlacementExplanation>();
+  /** The last placement decision per object, as one line, to log changes. */
+  private readonly decisions = new Map<string, string>();
   /** Per member copy: Herd's rendering projected onto the member's answer to the last apply (the drift baseline). */
   private readonly lastApplied = new Map<string, unknown>();
   private readonly queue: WorkQueue;
@@ -175,11 +169,6 @@ export class PropagationController {
   /** Resolves when no reconcile is queued or running. For tests. */
   idle(): Promise<void> {
     return this.queue.idle();
-  }
-
-  /** The last placement decision for a Federated object, for `herd explain`. */
-  explain(plural: string, namespace: string | undefined, name: string): PlacementExplanation | undefined {
-    return this.explanations.get(`${plural}/${namespace ?? ''}/${name}`);
   }
 
   /** The plural serving a Federated kind, such as federateddeployments for FederatedDeployment. */
@@ -239,7 +228,7 @@ export class PropagationController {
     if (e.type === 'DELETED') {
       set.delete(key);
       this.ownWrites.delete(key);
-      this.explanations.delete(key);
+      this.decisions.delete(key);
       return;
     }
     set.add(key);
@@ -349,6 +338,48 @@ export class PropagationController {
     }
     if (!type.propagation) return;
 
+    const { ref, placement, policy, adopt, previous, hasReplicas, schedule } = this.decide(type, fed);
+    for (const e of schedule.explanations) {
+      // A kind the member did not serve at its last discovery may be a CRD installed since: look again.
+      if (e.filter === 'APIUnavailable') this.o.fleet.refreshDiscovery(e.cluster);
+    }
+    const decision = schedule.clusters.map((c) => (c.replicas === undefined ? c.name : `${c.name}=${c.replicas}`)).join(', ');
+    if (this.decisions.get(key) !== decision) this.log(`placed ${type.federatedKind} ${federatedName(fed)}: ${decision || 'nowhere'}`);
+    this.decisions.set(key, decision);
+
+    const overridePolicies = selectOverridePolicies(ref, [...this.overridePolicies.values()]);
+    const chosen = new Set(schedule.clusters.map((c) => c.name));
+    const results = await Promise.all([
+      ...schedule.clusters.map((c) =>
+        this.syncCluster(type, fed, c.name, c.replicas, overridePolicies, adopt, previous.get(c.name)),
+      ),
+      ...[...previous.keys()].filter((c) => !chosen.has(c)).map((c) => this.removeFromCluster(type, fed, c, previous.get(c)!)),
+    ]);
+    const clusters = results.filter((r): r is ClusterPropagationStatus => r !== undefined);
+    const status = buildFederatedStatus({
+      generation: fed.metadata.generation ?? 1,
+      previous: fed.status,
+      ...(policy ? { policy } : {}),
+      scheduled:
+        schedule.clusters.length > 0
+          ? { ok: true, clusters: schedule.clusters.length }
+          : schedule.unschedulable
+            ? { ok: false, reason: 'Unschedulable', message: schedule.unschedulable }
+            : { ok: false, reason: 'NoClusters', message: placement ? 'no member cluster matches the placement' : 'no spec.placement and no PropagationPolicy selects this object' },
+      clusters,
+      hasReplicas,
+      now: now(),
+    });
+    await this.writeStatus(key, served.store, fed, rv, status);
+    const problems = clusters.some((c) => c.phase === 'Pending' || c.phase === 'Failed' || c.phase === 'ClusterNotReady' || c.phase === 'Deleting');
+    if (problems) return PROBLEM_RETRY;
+    return schedule.requeueAfterMs !== undefined ? { requeueAfterMs: schedule.requeueAfterMs } : undefined;
+  }
+
+  /** Where an object goes now: its placement (own or a policy's) scheduled over the current members. */
+  private decide(type: FederatedType, fed: FederatedObject) {
+    const ns = fed.metadata.namespace ?? '';
+    const name = String(fed.metadata.name);
     const ref: FederatedObjectRef = {
       ...(ns ? { namespace: ns } : {}),
       name,
@@ -384,47 +415,26 @@ export class PropagationController {
       ...(this.o.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: this.o.defaultNotReadyTolerationSeconds } : {}),
       now: Date.now(),
     });
-    for (const e of schedule.explanations) {
-      // A kind the member did not serve at its last discovery may be a CRD installed since: look again.
-      if (e.filter === 'APIUnavailable') this.o.fleet.refreshDiscovery(e.cluster);
-    }
-    const decision = schedule.clusters.map((c) => (c.replicas === undefined ? c.name : `${c.name}=${c.replicas}`)).join(', ');
-    if (this.explanations.get(key)?.decision !== decision) this.log(`placed ${type.federatedKind} ${federatedName(fed)}: ${decision || 'nowhere'}`);
-    this.explanations.set(key, {
-      decision,
-      ...(policy ? { policy } : {}),
-      clusters: schedule.explanations,
-      ...(schedule.unschedulable ? { unschedulable: schedule.unschedulable } : {}),
-      time: now(),
-    });
+    return { ref, placement, policy, adopt, previous, hasReplicas, schedule };
+  }
 
-    const overridePolicies = selectOverridePolicies(ref, [...this.overridePolicies.values()]);
-    const chosen = new Set(schedule.clusters.map((c) => c.name));
-    const results = await Promise.all([
-      ...schedule.clusters.map((c) =>
-        this.syncCluster(type, fed, c.name, c.replicas, overridePolicies, adopt, previous.get(c.name)),
-      ),
-      ...[...previous.keys()].filter((c) => !chosen.has(c)).map((c) => this.removeFromCluster(type, fed, c, previous.get(c)!)),
-    ]);
-    const clusters = results.filter((r): r is ClusterPropagationStatus => r !== undefined);
-    const status = buildFederatedStatus({
-      generation: fed.metadata.generation ?? 1,
-      previous: fed.status,
+  /** The `placement` subresource: the scheduling decision for the object as of now, for every member. */
+  async placementExplanation(plural: string, namespace: string | undefined, name: string): Promise<Record<string, unknown>> {
+    const type = this.types.get(plural);
+    const served = this.o.registry.get(plural);
+    if (!type || !served) throw newNotFound({ group: GROUP, resource: plural }, name);
+    const fed = JSON.parse((await served.store.get(namespace, name)).json) as FederatedObject;
+    const { placement, policy, schedule } = this.decide(type, fed);
+    return {
+      apiVersion: API_VERSION,
+      kind: PLACEMENT_EXPLANATION_KIND,
+      metadata: { name, ...(namespace ? { namespace } : {}), ...(fed.metadata.uid ? { uid: fed.metadata.uid } : {}), generation: fed.metadata.generation ?? 1 },
+      source: fed.spec.placement ? 'Spec' : policy ? policy.kind : 'None',
       ...(policy ? { policy } : {}),
-      scheduled:
-        schedule.clusters.length > 0
-          ? { ok: true, clusters: schedule.clusters.length }
-          : schedule.unschedulable
-            ? { ok: false, reason: 'Unschedulable', message: schedule.unschedulable }
-            : { ok: false, reason: 'NoClusters', message: placement ? 'no member cluster matches the placement' : 'no spec.placement and no PropagationPolicy selects this object' },
-      clusters,
-      hasReplicas,
-      now: now(),
-    });
-    await this.writeStatus(key, served.store, fed, rv, status);
-    const problems = clusters.some((c) => c.phase === 'Pending' || c.phase === 'Failed' || c.phase === 'ClusterNotReady' || c.phase === 'Deleting');
-    if (problems) return PROBLEM_RETRY;
-    return schedule.requeueAfterMs !== undefined ? { requeueAfterMs: schedule.requeueAfterMs } : undefined;
+      ...(placement ? {} : { message: 'no spec.placement and no PropagationPolicy selects this object' }),
+      ...(schedule.unschedulable ? { unschedulable: schedule.unschedulable } : {}),
+      clusters: schedule.explanations,
+    };
   }
 
   private async writeStatus(key: string, store: ResourceStore, fed: FederatedObject, rv: string, status: FederatedStatus): Promise<void> {

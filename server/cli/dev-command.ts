@@ -1,3 +1,4 @@
+import { formatPlacementTable, type PlacementExplanationView } from './placement-table.js';
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -41,10 +42,46 @@ function printTryIt(state: FleetState): void {
     out('  kubectl --context host api-resources --api-group=federation.herd.io');
     out('  kubectl --context host get federatedtypeconfigs');
     out('  kubectl --context host explain federateddeployment.spec.placement');
+    out('  kubectl --context host get memberclusters -o wide');
+    out('  npx herd explain federateddeployment/web --herd-context host');
   }
   for (const m of members) out(`  kubectl --context ${m.context} get nodes -L topology.kubernetes.io/region   # ${m.region}/${m.zone}`);
   out(`  herd dev status --state-dir ${state.stateDir}`);
   out('');
+}
+
+function kubectlOut(kubectl: string, kubeconfig: string, context: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(kubectl, ['--kubeconfig', kubeconfig, '--context', context, ...args], (err, stdout, stderr) =>
+      err ? reject(new Error(stderr.trim() || err.message)) : resolve(stdout.trimEnd()),
+    );
+  });
+}
+
+/**
+ * Waits for the example FederatedDeployment to be Ready (Propagated without workloads) and prints the fleet-wide
+ * result: the Federated object with its aggregated status, the Deployment each member got, and the placement
+ * decision per member.
+ */
+async function printExampleResult(kubectl: string, state: FleetState, workloads: boolean, log: (line: string) => void): Promise<void> {
+  const run = (context: string, args: readonly string[]) => kubectlOut(kubectl, state.kubeconfig, context, args);
+  const condition = workloads ? 'Ready' : 'Propagated';
+  try {
+    await run('host', ['wait', `--for=condition=${condition}`, 'federateddeployment/web', '-n', 'default', '--timeout=90s']);
+    log(`example: federateddeployment/web is ${condition}`);
+  } catch (err) {
+    log(`example: federateddeployment/web is not ${condition} yet: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  out('');
+  out('$ kubectl --context host get federateddeployment web');
+  out(await run('host', ['get', 'federateddeployment', 'web', '-n', 'default', '-o', 'wide']).catch((e: Error) => e.message));
+  for (const m of state.clusters.filter((c) => c.role === 'member')) {
+    out(`$ kubectl --context ${m.context} get deployment web        # ${m.region ?? ''}`);
+    out(await run(m.context, ['get', 'deployment', 'web', '-n', 'default', '-o', 'custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,READY:.status.readyReplicas,IMAGE:.spec.template.spec.containers[0].image']).catch((e: Error) => e.message.split('\n')[0]!));
+  }
+  out('$ herd explain federateddeployment/web');
+  const explained = await run('host', ['get', '--raw', '/apis/federation.herd.io/v1alpha1/namespaces/default/federateddeployments/web/placement']).catch(() => undefined);
+  if (explained) out(formatPlacementTable('FederatedDeployment', JSON.parse(explained) as PlacementExplanationView).trimEnd());
 }
 
 function applyExamples(kubectl: string, kubeconfig: string, dir: string): Promise<string[]> {
@@ -73,6 +110,7 @@ function upCommand(): Command {
         const examples = join(dirname(dirname(herdEntryPoint())), '..', 'manifests', 'examples');
         const applied = await applyExamples(requireBinaries().kubectl, state.kubeconfig, examples);
         for (const line of applied) log(`example: ${line}`);
+        await printExampleResult(requireBinaries().kubectl, state, opts.workloads, log);
       }
       printTryIt(state);
       if (opts.detach) {

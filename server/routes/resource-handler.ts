@@ -27,7 +27,12 @@ export interface ResourceHandlerDeps {
   readonly minRequestTimeoutSeconds?: number;
   /** Aborted when the server shuts down: every watch ends cleanly. */
   readonly shutdown?: AbortSignal;
+  /** Read-only computed subresources (`placement`), by name: the object to answer a GET with. */
+  readonly subresources?: Readonly<Record<string, SubresourceReader>>;
 }
+
+/** Answers GET on a computed subresource of one object; throws a StatusError (NotFound, say) otherwise. */
+export type SubresourceReader = (resource: string, namespace: string | undefined, name: string) => Promise<unknown>;
 
 const FIELD_VALIDATIONS = ['Ignore', 'Warn', 'Strict'];
 
@@ -95,8 +100,14 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const served = registry.get(info.resource);
     if (!served || (served.definition.namespaced === false && info.namespace !== '')) throw pathNotFound();
     const sub = info.subresource;
-    if (sub !== '' && !(sub === 'status' && served.definition.subresources.status)) throw pathNotFound();
     const namespace = served.definition.namespaced ? info.namespace || undefined : undefined;
+    const computed = sub !== '' && sub !== 'status' && served.definition.subresources.extra?.includes(sub) ? deps.subresources?.[sub] : undefined;
+    if (computed) {
+      if (info.verb !== 'get') throw newMethodNotSupported({ group: served.definition.group, resource: `${served.definition.plural}/${sub}` }, info.verb);
+      const target = negotiateResponse(request.headers.accept, { list: false });
+      return send(reply, 200, target, JSON.stringify(await computed(info.resource, namespace, info.name)));
+    }
+    if (sub !== '' && !(sub === 'status' && served.definition.subresources.status)) throw pathNotFound();
     const { store, definition } = served;
     const warnings: string[] = [];
     const rawBody = typeof request.body === 'string' ? request.body : '';

@@ -7,7 +7,7 @@ import { conditionColumn, defineResource } from './define-resource.js';
 import { resolveFederatedType, type FederatedTypeConfig, type TargetType } from './federated-type-config.js';
 import { federatedStatusSchema, type FederatedStatus } from './federated-status.js';
 import { overridesSchema, placementSchema, type ClusterOverride, type Placement } from './placement.js';
-import { API_VERSION, CATEGORY_FEDERATED, CONDITION_READY } from './well-known.js';
+import { API_VERSION, CATEGORY_FEDERATED, CONDITION_READY, PLACEMENT_SUBRESOURCE } from './well-known.js';
 
 export interface FederatedSpec<Template = Record<string, unknown>> {
   template: Template;
@@ -150,5 +150,6 @@ export function federatedResourceDefinition(
     specRequired: true,
     printerColumns: columns(target, targetSchema),
     extraCategories: [CATEGORY_FEDERATED],
+    extraSubresources: [PLACEMENT_SUBRESOURCE],
   });
 }

@@ -51,6 +51,14 @@ export const NOT_READY_TAINT = `${GROUP}/not-ready`;
 /** Namespace on the host holding member credentials (Secrets), by default. */
 export const DEFAULT_HERD_NAMESPACE = 'herd-system';
 
+/**
+ * Read-only subresource of every Federated<Kind>: a `PlacementExplanation` saying, for each member, whether the
+ * placement chooses it and why not (the filter that rejected it), its score and its replicas.
+ */
+export const PLACEMENT_SUBRESOURCE = 'placement';
+/** Kind of the object the placement subresource answers with. */
+export const PLACEMENT_EXPLANATION_KIND = 'PlacementExplanation';
+
 /** Condition types. */
 /** MemberCluster: the apiserver cannot be reached, or does not answer ready. */
 export const CONDITION_OFFLINE = 'Offline';
