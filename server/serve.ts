@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { GROUP, PLACEMENT_SUBRESOURCE, VERSION, staticResourceDefinitions } from '../api/federation/v1alpha1/index.js';
+import { DEFAULT_HERD_NAMESPACE, GROUP, PLACEMENT_SUBRESOURCE, VERSION, staticResourceDefinitions } from '../api/federation/v1alpha1/index.js';
 import { DelegatingAuthenticator } from '../pkg/auth/authenticator.js';
 import { ClientCertAuthenticator } from '../pkg/auth/client-cert-authenticator.js';
 import { parseCertificatePool } from '../pkg/auth/certificate-chain.js';
@@ -16,6 +16,7 @@ import { discoveryRefresher } from '../pkg/hostcluster/discovery-refresh.js';
 import { namespaceLifecycle } from '../pkg/hostcluster/namespace-lifecycle.js';
 import { ClusterClient, connectionFromKubeconfig } from '../pkg/members/cluster-client.js';
 import type { CredentialStore } from '../pkg/members/credential-store.js';
+import { CredentialStoreError } from '../pkg/members/credential-store-error.js';
 import { DirectoryCredentialStore } from '../pkg/members/directory-credential-store.js';
 import { HostSecretCredentialStore } from '../pkg/members/host-secret-credential-store.js';
 import { memberClusterStrategy } from '../pkg/members/member-cluster-strategy.js';
@@ -93,6 +94,21 @@ function openStorage(o: ServeOptions): Storage {
 }
 
 /**
+ * Herd reads member credentials only from its own namespace on the host, so a MemberCluster cannot point it at any
+ * other Secret it might be able to read.
+ */
+function namespaceBound(store: CredentialStore, namespace: string): CredentialStore {
+  const check = (ref: { namespace: string; name: string }) => {
+    if (ref.namespace !== namespace) throw new CredentialStoreError('Invalid', `spec.secretRef must name a Secret in namespace ${namespace}, not ${ref.namespace}`);
+  };
+  return {
+    read: async (ref) => (check(ref), store.read(ref)),
+    write: async (ref, creds) => (check(ref), store.write(ref, creds)),
+    remove: async (ref) => (check(ref), store.remove(ref)),
+  };
+}
+
+/**
  * Composes and starts `herd serve`: sqlite storage, the API registry with the static resources and the Federated kinds
  * of the FederatedTypeConfigs, authentication and authorization for the mode, and an HTTPS server speaking HTTP/2
  * and HTTP/1.1. `close()` ends watches and stops accepting requests, then closes storage.
@@ -164,7 +180,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   // Members: credentials live in Secrets on the host (aggregated) or in a directory (standalone).
   const credentials: CredentialStore = hostClient
-    ? new HostSecretCredentialStore(hostClient)
+    ? namespaceBound(new HostSecretCredentialStore(hostClient), o.herdNamespace ?? DEFAULT_HERD_NAMESPACE)
     : new DirectoryCredentialStore(o.memberCredentialsDir ?? join(o.dataDir, 'member-credentials'));
   const log = (msg: string, err?: unknown) => console.warn(`herd: ${msg}${err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`}`);
 

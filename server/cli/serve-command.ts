@@ -28,10 +28,12 @@ export function serveCommand(): Command {
     .option('--token-auth-file <file>', 'standalone mode: static bearer tokens, CSV token,user,uid,"group1,group2"')
     .option('--herd-namespace <ns>', 'aggregated mode: namespace on the host holding the member credential Secrets', DEFAULT_HERD_NAMESPACE)
     .option('--member-credentials-dir <dir>', 'standalone mode: directory of member credentials, <namespace>/<name>/{token,tls.crt,tls.key} (default: <data-dir>/member-credentials)')
+    .option('--default-not-ready-toleration-seconds <seconds>', 'how long objects stay placed on a member that is not Ready before replicas move away, unless they tolerate the federation.herd.io/not-ready taint otherwise', (v) => Number(v), 300)
+    .option('--member-concurrency <n>', 'member writes in flight per member cluster', (v) => Number(v), 32)
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
     .option('--min-request-timeout <seconds>', 'watches without timeoutSeconds end after a random time in [this, 2×this) seconds', (v) => Number(v), 1800)
     .option('--compaction-interval <seconds>', 'history kept for watches and paged lists; older resourceVersions get 410 (0: never compact)', (v) => Number(v), 300)
-    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string; herdNamespace: string; memberCredentialsDir?: string }) => {
+    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string; herdNamespace: string; memberCredentialsDir?: string; defaultNotReadyTolerationSeconds: number; memberConcurrency: number }) => {
       const server = await startServer({
         mode: opts.mode,
         bindAddress: opts.bindAddress,
@@ -54,6 +56,8 @@ export function serveCommand(): Command {
         ...(opts.clientCaFile ? { clientCaFile: opts.clientCaFile } : {}),
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
         herdNamespace: opts.herdNamespace,
+        defaultNotReadyTolerationSeconds: opts.defaultNotReadyTolerationSeconds,
+        memberConcurrency: opts.memberConcurrency,
         ...(opts.memberCredentialsDir ? { memberCredentialsDir: opts.memberCredentialsDir } : {}),
       });
       await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
 //
 // FederatedNamespace is namespaced, as in KubeFed: a FederatedNamespace named `team-a` lives in namespace `team-a`
 // and federates that namespace. Namespace owners can then federate their namespace with namespaced RBAC, deleting
-// the namespace on the host removes it, and its placement bounds where the namespace's other Federated objects go.
+// the namespace on the host removes it.
 import type { FederatedTypeConfig, ResourceScope } from './federated-type-config.js';
 import { federatedTypeConfigName } from './federated-type-config.js';
 import { API_VERSION, DEFAULT_TYPE_LABEL } from './well-known.js';
