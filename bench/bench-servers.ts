@@ -50,6 +50,8 @@ export interface HerdOptions {
   /** Write a V8 CPU profile of Herd (node --cpu-prof) into this directory when it exits. */
   readonly cpuProfileDir?: string;
   readonly version: string;
+  /** Where Herd reads member credentials (`--member-credentials-dir`); `herd join --credentials-dir` writes there. */
+  readonly memberCredentialsDir?: string;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function startHerd(dir: string, teardown: Teardown, options: HerdOp
     `--tls-private-key-file=${serving.key}`,
     `--client-ca-file=${caPaths.cert}`,
     `--data-dir=${join(dir, 'data')}`,
+    ...(options.memberCredentialsDir ? [`--member-credentials-dir=${options.memberCredentialsDir}`] : []),
     '--log-level=warn',
   ];
   const log = join(dir, 'herd.log');
