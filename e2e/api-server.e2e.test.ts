@@ -92,11 +92,9 @@ describe('federation.herd.io through the host kube-apiserver', () => {
       delete process.env.KUBE_EDITOR;
     }
     expect(await k(['-n', ns, 'get', 'fcm', 'alpha', '-o', 'jsonpath={.spec.template.data.greeting}'])).toBe('edited');
-    // a condition written through /status, waited for with kubectl wait
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const condition = { type: 'Ready', status: 'True', lastTransitionTime: now, reason: 'Checked', message: 'ready for the test' };
-    await k(['-n', ns, 'patch', 'fcm', 'alpha', '--subresource=status', '--type', 'merge', '-p', JSON.stringify({ status: { conditions: [condition] } })]);
-    await k(['-n', ns, 'wait', '--for=condition=Ready', 'fcm/alpha', '--timeout=10s']);
+    // a condition the propagation controller writes through /status (no placement: not Scheduled), waited for with kubectl wait
+    await k(['-n', ns, 'wait', '--for=condition=Scheduled=false', 'fcm/alpha', '--timeout=10s']);
+    expect(await k(['-n', ns, 'get', 'fcm', 'alpha', '-o', 'jsonpath={.status.conditions[?(@.type=="Scheduled")].reason}'])).toBe('NoClusters');
     await k(['-n', ns, 'label', 'fcm', 'alpha', 'tier=front']);
     await k(['-n', ns, 'annotate', 'fcm', 'alpha', 'note=checked']);
     expect(await k(['-n', ns, 'get', 'fcm', 'alpha', '-o', 'jsonpath={.metadata.labels.tier}/{.metadata.annotations.note}'])).toBe('front/checked');
@@ -168,6 +166,6 @@ describe('federation.herd.io through the host kube-apiserver', () => {
     await k(['create', '-f', '-'], configMap('last'));
     await k(['delete', 'namespace', ns, '--timeout=120s']);
     expect((await kr(['get', 'namespace', ns])).stderr).toContain('not found');
-    expect((await k(['get', 'fcm', '-A', '-o', 'name'])).trim()).toBe('');
+    expect((await k(['get', 'fcm', '-n', ns, '-o', 'name'])).trim()).toBe('');
   });
 });

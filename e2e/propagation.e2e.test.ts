@@ -1,4 +1,4 @@
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { stopComponent } from './fleet/component-outage.js';
 import { kubectl, kubectlOk } from './fleet/kubectl.js';
 
@@ -69,6 +69,11 @@ const divide = (weights: Record<string, number>) => ({
 });
 
 describe.runIf(members.length >= 3)('propagation to the members', () => {
+  afterAll(async () => {
+    // Deleting the namespaces deletes their Federated objects, and Herd removes the copies from the members.
+    await kubectl(fleet, host, ['delete', 'namespace', NS, 'prop-e2e-ns', '--wait=false']);
+  });
+
   it('the members are joined and Ready', async () => {
     await k(['create', 'namespace', NS]).catch(() => '');
     await k(['wait', '--for=condition=Ready', 'memberclusters', '--all', '--timeout=90s']);
@@ -189,6 +194,20 @@ spec:
     );
     for (const member of members) await eventually(`gadget in ${member}`, async () => (await memberGet(member, 'gadgets.example.com', 'g'))?.spec?.size === 3);
     await k(['wait', '--for=condition=Propagated', 'federatedgadget/g', '-n', NS, '--timeout=60s']);
+  });
+
+  it('a field removed from the template is removed from the members (server-side apply ownership)', async () => {
+    const cm = (data: Record<string, string>) =>
+      JSON.stringify({ apiVersion: 'federation.herd.io/v1alpha1', kind: 'FederatedConfigMap', metadata: { name: 'shrink', namespace: NS }, spec: { template: { data }, placement: { clusterSelector: {} } } });
+    await k(['apply', '-f', '-'], cm({ a: '1', b: '2' }));
+    for (const member of members) await eventually(`b in ${member}`, async () => (await memberGet(member, 'configmap', 'shrink'))?.data?.b === '2');
+    await k(['apply', '-f', '-'], cm({ a: '1' }));
+    for (const member of members) {
+      await eventually(`b gone from ${member}`, async () => {
+        const o = await memberGet(member, 'configmap', 'shrink');
+        return o?.data?.a === '1' && o.data.b === undefined;
+      });
+    }
   });
 
   it('an object Herd does not manage is reported as a Conflict, and adopted when asked', async () => {

@@ -199,6 +199,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     registry,
     fleet,
     log,
+    ...(o.logLevel === 'debug' || o.logLevel === 'trace' ? { debug: (msg: string) => console.warn(`herd: ${msg}`) } : {}),
     ...(o.memberConcurrency ? { memberConcurrency: o.memberConcurrency } : {}),
     ...(o.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds } : {}),
   });

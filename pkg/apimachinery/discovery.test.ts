@@ -72,7 +72,9 @@ describe('apiResourceList', () => {
     const names = list.resources.map((r) => r.name);
     expect(names).toEqual([...names].sort());
     expect(names.indexOf('globalloadbalancers/status')).toBe(names.indexOf('globalloadbalancers') + 1);
-    expect(names).toHaveLength(40);
+    expect(names.indexOf('federateddeployments/placement')).toBe(names.indexOf('federateddeployments') + 1);
+    // 26 resources, 26 status subresources, and the placement subresource of each of the 14 Federated kinds.
+    expect(names).toHaveLength(54);
   });
 
   it('lists extra subresources as read-only', () => {

@@ -60,6 +60,8 @@ export interface PropagationControllerOptions {
   readonly registry: ApiGroupRegistry;
   readonly fleet: MemberFleet;
   readonly log?: (msg: string, err?: unknown) => void;
+  /** Per-object detail (each placement decision); off unless given. */
+  readonly debug?: (msg: string) => void;
   /** Reconciles running at once. Default 32. */
   readonly workers?: number;
   /** Member calls in flight per member. Default 32. */
@@ -344,7 +346,7 @@ export class PropagationController {
       if (e.filter === 'APIUnavailable') this.o.fleet.refreshDiscovery(e.cluster);
     }
     const decision = schedule.clusters.map((c) => (c.replicas === undefined ? c.name : `${c.name}=${c.replicas}`)).join(', ');
-    if (this.decisions.get(key) !== decision) this.log(`placed ${type.federatedKind} ${federatedName(fed)}: ${decision || 'nowhere'}`);
+    if (this.decisions.get(key) !== decision) this.o.debug?.(`placed ${type.federatedKind} ${federatedName(fed)}: ${decision || 'nowhere'}`);
     this.decisions.set(key, decision);
 
     const overridePolicies = selectOverridePolicies(ref, [...this.overridePolicies.values()]);
