@@ -49,7 +49,7 @@ export async function startFanoutFleet(work: string, teardown: Teardown, o: Fano
   // Both starts settle before anything fails, so each has registered its teardown by then.
   const started = await Promise.allSettled([
     startLocalFleet({ stateDir: fleetDir, members: o.members, workloads: false, herd: false, log: (line) => log(`  fleet: ${line}`) }),
-    startHerd(herdDir, teardown, { version: o.version, memberCredentialsDir: credentialsDir }),
+    startHerd(herdDir, teardown, { version: o.version, memberCredentialsDir: credentialsDir, ...(process.env.HERD_BENCH_CPU_PROFILE_DIR ? { cpuProfileDir: process.env.HERD_BENCH_CPU_PROFILE_DIR } : {}) }),
   ]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

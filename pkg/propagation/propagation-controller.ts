@@ -120,6 +120,11 @@ export class PropagationController {
   private readonly decisions = new Map<string, string>();
   /** Per member copy: Herd's rendering projected onto the member's answer to the last apply (the drift baseline). */
   private readonly lastApplied = new Map<string, unknown>();
+  /** Member copies with a write in flight, and those whose informer reported a change meanwhile. */
+  private readonly writing = new Set<string>();
+  private readonly missed = new Set<string>();
+  /** The resourceVersion the write in flight produced, per member copy. */
+  private readonly written = new Map<string, string>();
   private readonly queue: WorkQueue;
   private readonly log: (msg: string, err?: unknown) => void;
   private readonly unsubscribe: (() => void)[] = [];
@@ -274,14 +279,20 @@ export class PropagationController {
       path: clusterWidePath(type.target),
       labelSelector: `${MANAGED_LABEL}=true`,
       log: this.log,
-      onEvent: (_type, object) => this.memberEvent(object),
+      onEvent: (_type, object) => this.memberEvent(member.name, type, object),
     });
     this.caches.set(key, { cache, client: member.client });
     cache.start();
     return cache;
   }
 
-  private memberEvent(object: KubeObject): void {
+  private memberEvent(cluster: string, type: FederatedType, object: KubeObject): void {
+    const copy = `${cluster}|${clusterWidePath(type.target)}|${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+    if (this.writing.has(copy)) {
+      // Most likely the echo of the write in flight; the write's answer decides whether to look again.
+      this.missed.add(copy);
+      return;
+    }
     const kind = object.metadata.annotations?.[FEDERATED_KIND_ANNOTATION];
     const name = object.metadata.annotations?.[FEDERATED_NAME_ANNOTATION];
     if (!kind || !name) return;
@@ -490,7 +501,6 @@ export class PropagationController {
     object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [RENDERED_HASH_ANNOTATION]: hash };
     const ns = type.target.scope === 'Namespaced' ? fed.metadata.namespace : undefined;
     const name = String(fed.metadata.name);
-    const path = objectPath(type.target, ns, name);
     const live = cache.get(ns, name);
     const copyKey = `${clusterName}|${clusterWidePath(type.target)}|${ns ?? ''}/${name}`;
     let drift: ClusterPropagationStatus['drift'] = prev?.drift;
@@ -509,7 +519,51 @@ export class PropagationController {
       }
       return clean(s);
     };
+    this.writing.add(copyKey);
     try {
+      const result = await this.writeCopy(type, fed, clusterName, writer, cache, object, hash, live, copyKey, adopt, applied, base, (d) => (drift = d));
+      if (this.missed.has(copyKey) && cache.get(ns, name)?.metadata.resourceVersion !== this.written.get(copyKey)) {
+        // The informer saw a version other than the one this write produced: look again.
+        this.queue.add(this.keyOf(type, fed));
+      }
+      return result;
+    } catch (err) {
+      if (err instanceof MemberUnavailableError) {
+        this.o.fleet.probeSoon(clusterName);
+        return base('ClusterNotReady', 'Unreachable', `${clusterName}: ${err.message}; the write is kept and retried`);
+      }
+      throw err;
+    } finally {
+      this.writing.delete(copyKey);
+      this.missed.delete(copyKey);
+      this.written.delete(copyKey);
+    }
+  }
+
+  private keyOf(type: FederatedType, fed: FederatedObject): string {
+    return `${type.plural}/${fed.metadata.namespace ?? ''}/${fed.metadata.name}`;
+  }
+
+  /** The write itself: skip when current, create when unknown, apply when Herd's; reports drift through `setDrift`. */
+  private async writeCopy(
+    type: FederatedType,
+    fed: FederatedObject,
+    clusterName: string,
+    writer: MemberWriter,
+    cache: MemberObjectCache,
+    object: KubeObject,
+    hash: string,
+    live: KubeObject | undefined,
+    copyKey: string,
+    adopt: boolean,
+    applied: (o: KubeObject) => ClusterPropagationStatus,
+    base: (phase: ClusterPropagationStatus['phase'], reason?: string, message?: string) => ClusterPropagationStatus,
+    setDrift: (d: NonNullable<ClusterPropagationStatus['drift']>) => void,
+  ): Promise<ClusterPropagationStatus> {
+    const ns = type.target.scope === 'Namespaced' ? fed.metadata.namespace : undefined;
+    const name = String(fed.metadata.name);
+    const path = objectPath(type.target, ns, name);
+    {
       if (live && live.metadata.annotations?.[FEDERATED_NAME_ANNOTATION] === federatedName(fed)) {
         if (live.metadata.annotations?.[RENDERED_HASH_ANNOTATION] === hash) {
           const baseline = this.lastApplied.get(copyKey);
@@ -517,7 +571,7 @@ export class PropagationController {
             // Compare with what the member answered to Herd's apply: normalised values are not drift.
             const fields = driftedFields(baseline, live);
             if (fields.length === 0) return applied(live);
-            drift = { count: fields.length, fields: fields.slice(0, MAX_DRIFT_FIELDS), lastDetectedTime: now() };
+            setDrift({ count: fields.length, fields: fields.slice(0, MAX_DRIFT_FIELDS), lastDetectedTime: now() });
             this.log(`drift in ${clusterName}: ${type.target.kind} ${federatedName(fed)} changed at ${fields.slice(0, MAX_DRIFT_FIELDS).join(', ')}; reapplying`);
           } else if (driftedFields(object, live).length === 0) {
             // First sight since Herd started: the member matches the rendering, so its values are the baseline.
@@ -546,12 +600,6 @@ export class PropagationController {
         await this.ownApplyFields(writer, path, current);
       }
       return this.applyResult(await writer.apply(path, object), cache, applied, base, object, copyKey);
-    } catch (err) {
-      if (err instanceof MemberUnavailableError) {
-        this.o.fleet.probeSoon(clusterName);
-        return base('ClusterNotReady', 'Unreachable', `${clusterName}: ${err.message}; the write is kept and retried`);
-      }
-      throw err;
     }
   }
 
@@ -566,6 +614,7 @@ export class PropagationController {
     if (res.status === 200 || res.status === 201) {
       const obj = JSON.parse(res.body) as KubeObject;
       cache.observe(obj);
+      if (obj.metadata.resourceVersion) this.written.set(copyKey, obj.metadata.resourceVersion);
       this.lastApplied.set(copyKey, appliedProjection(rendered, obj));
       return applied(obj);
     }
