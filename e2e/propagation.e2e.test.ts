@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stopComponent } from './fleet/component-outage.js';
 import { kubectl, kubectlOk } from './fleet/kubectl.js';
 
@@ -69,13 +69,18 @@ const divide = (weights: Record<string, number>) => ({
 });
 
 describe.runIf(members.length >= 3)('propagation to the members', () => {
+  beforeAll(async () => {
+    await kubectl(fleet, host, ['create', 'namespace', NS]);
+    // Each member gets the namespace too, as an unmanaged one (Herd would otherwise create it with the first object).
+    for (const member of members) await kubectl(fleet, member, ['create', 'namespace', NS]);
+  });
+
   afterAll(async () => {
     // Deleting the namespaces deletes their Federated objects, and Herd removes the copies from the members.
     await kubectl(fleet, host, ['delete', 'namespace', NS, 'prop-e2e-ns', '--wait=false']);
   });
 
   it('the members are joined and Ready', async () => {
-    await k(['create', 'namespace', NS]).catch(() => '');
     await k(['wait', '--for=condition=Ready', 'memberclusters', '--all', '--timeout=90s']);
     const list = JSON.parse(await k(['get', 'memberclusters', '-o', 'json'])) as { items: any[] };
     expect(list.items.map((i) => i.metadata.name).sort()).toEqual(expect.arrayContaining(members.slice(0, 3)));
@@ -208,6 +213,40 @@ spec:
         return o?.data?.a === '1' && o.data.b === undefined;
       });
     }
+  });
+
+  it('a PropagationPolicy places objects without spec.placement, an OverridePolicy changes them per cluster, and explain says why', async () => {
+    const [eu, us] = members as [string, string, string];
+    const policies = [
+      {
+        apiVersion: 'federation.herd.io/v1alpha1',
+        kind: 'PropagationPolicy',
+        metadata: { name: 'tier-web', namespace: NS },
+        spec: { resourceSelectors: [{ apiVersion: 'v1', kind: 'ConfigMap', labelSelector: { matchLabels: { tier: 'web' } } }], placement: { clusters: [{ name: us }] } },
+      },
+      {
+        apiVersion: 'federation.herd.io/v1alpha1',
+        kind: 'OverridePolicy',
+        metadata: { name: 'us-label', namespace: NS },
+        spec: {
+          resourceSelectors: [{ apiVersion: 'v1', kind: 'ConfigMap' }],
+          rules: [{ targetClusters: { clusterNames: [us] }, overriders: { labels: [{ operator: 'add', value: { region: 'us' } }], jsonPatch: [{ op: 'add', path: '/data/where', value: 'us' }] } }],
+        },
+      },
+    ];
+    for (const p of policies) await k(['apply', '-f', '-'], JSON.stringify(p));
+    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'federation.herd.io/v1alpha1', kind: 'FederatedConfigMap', metadata: { name: 'by-policy', namespace: NS, labels: { tier: 'web' } }, spec: { template: { data: { a: '1' } } } }));
+    await k(['wait', '--for=condition=Propagated', 'federatedconfigmap/by-policy', '-n', NS, '--timeout=60s']);
+    const fed = await federated('federatedconfigmap', 'by-policy');
+    expect(fed.status.policy).toEqual({ kind: 'PropagationPolicy', namespace: NS, name: 'tier-web' });
+    const copy = await memberGet(us, 'configmap', 'by-policy');
+    expect(copy?.metadata.labels.region).toBe('us');
+    expect(copy?.data).toEqual({ a: '1', where: 'us' });
+    expect(await memberGet(eu, 'configmap', 'by-policy')).toBeUndefined();
+    const explained = JSON.parse(await k(['get', '--raw', `/apis/federation.herd.io/v1alpha1/namespaces/${NS}/federatedconfigmaps/by-policy/placement`])) as any;
+    expect(explained).toMatchObject({ kind: 'PlacementExplanation', policy: { name: 'tier-web' } });
+    expect(explained.clusters.find((c: any) => c.cluster === eu)).toMatchObject({ selected: false, filter: 'ClusterNames' });
+    expect(explained.clusters.find((c: any) => c.cluster === us)).toMatchObject({ selected: true });
   });
 
   it('an object Herd does not manage is reported as a Conflict, and adopted when asked', async () => {
