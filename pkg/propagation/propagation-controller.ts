@@ -27,7 +27,8 @@ import type { KubeObject } from '../../api/meta/object-meta.js';
 import type { ApiGroupRegistry } from '../registry/api-group-registry.js';
 import type { ResourceStore } from '../registry/resource-store.js';
 import type { ObjectEvent } from '../storage/storage.js';
-import type { MemberFleet, MemberSnapshot } from '../members/member-fleet.js';
+import type { MemberSnapshot } from '../members/member-fleet.js';
+import type { FleetView } from './fleet-view.js';
 import {
   estimateReplicaRequest,
   schedulePlacement,
@@ -58,7 +59,7 @@ interface FederatedType {
 
 export interface PropagationControllerOptions {
   readonly registry: ApiGroupRegistry;
-  readonly fleet: MemberFleet;
+  readonly fleet: FleetView;
   readonly log?: (msg: string, err?: unknown) => void;
   /** Per-object detail (each placement decision); off unless given. */
   readonly debug?: (msg: string) => void;

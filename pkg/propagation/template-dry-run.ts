@@ -4,13 +4,14 @@ import type { FederatedObject } from '../../api/federation/v1alpha1/federated-re
 import type { TargetType } from '../../api/federation/v1alpha1/federated-type-config.js';
 import { GROUP } from '../../api/federation/v1alpha1/well-known.js';
 import { StatusError, type StatusCause } from '../apimachinery/status-error.js';
-import type { MemberFleet, MemberSnapshot } from '../members/member-fleet.js';
+import type { MemberSnapshot } from '../members/member-fleet.js';
+import type { FleetView } from './fleet-view.js';
 import { collectionPath, objectPath, targetApiVersion } from './member-resource-path.js';
 import { MemberUnavailableError, MemberWriter } from './member-writer.js';
 import { renderMemberObject } from './render-member-object.js';
 
 export interface TemplateDryRunOptions {
-  readonly fleet: MemberFleet;
+  readonly fleet: FleetView;
   /** Deadline of the dry run; a member slower than this lets the write through unchecked. Default 3 s. */
   readonly timeoutMs?: number;
   /** Templates found valid are not checked again for this long. Default 10 min. */
