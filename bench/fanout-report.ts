@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { round, type ApiBenchResult, type Verdict } from './api-report.js';
 import { quantile } from './load-runner.js';
 import type { LatencySamples, ThroughputRun } from './fanout-measure.js';
+import type { FanoutBenchOptions } from './fanout-bench.js';
 
 /** Latency for one N, in ms: federated (POST to Herd → ADDED in all N members) against direct (POST to all N → last 201). */
 export interface FanoutLatency {
@@ -38,15 +39,7 @@ export interface FanoutBenchResult {
   readonly machine: ApiBenchResult['machine'];
   readonly herd: string;
   readonly members: string;
-  readonly params: {
-    readonly objects: number;
-    readonly warmups: number;
-    readonly concurrency: number;
-    readonly seconds: number;
-    readonly warmupSeconds: number;
-    readonly rounds: number;
-    readonly uniqueTemplates: boolean;
-  };
+  readonly params: FanoutBenchOptions;
   readonly latency: FanoutLatency[];
   readonly throughput: {
     readonly n: number;

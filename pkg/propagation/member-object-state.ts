@@ -48,14 +48,19 @@ function conditionStatus(c: JsonObject | undefined): Ready | undefined {
 
 const desiredReplicas = (spec: JsonObject): number => count(spec.replicas) ?? 1;
 
-function deployment({ spec, status, observed }: Observed): [Ready, Counts] {
-  const desired = desiredReplicas(spec);
-  const counts = {
-    replicas: desired,
+/** spec.replicas and the ready, available and updated counts of a Deployment-like status. */
+function replicaCounts(spec: JsonObject, status: JsonObject | undefined): Required<Counts> {
+  return {
+    replicas: desiredReplicas(spec),
     readyReplicas: statusCount(status, 'readyReplicas'),
     availableReplicas: statusCount(status, 'availableReplicas'),
     updatedReplicas: statusCount(status, 'updatedReplicas'),
   };
+}
+
+function deployment({ spec, status, observed }: Observed): [Ready, Counts] {
+  const counts = replicaCounts(spec, status);
+  const desired = counts.replicas;
   if (!observed) return ['Unknown', counts];
   const progressing = condition(status, 'Progressing');
   if (conditionStatus(progressing) === 'False' && progressing?.reason === 'ProgressDeadlineExceeded') return ['False', counts];
@@ -65,13 +70,8 @@ function deployment({ spec, status, observed }: Observed): [Ready, Counts] {
 }
 
 function statefulSet({ spec, status, observed }: Observed): [Ready, Counts] {
-  const desired = desiredReplicas(spec);
-  const counts = {
-    replicas: desired,
-    readyReplicas: statusCount(status, 'readyReplicas'),
-    availableReplicas: statusCount(status, 'availableReplicas'),
-    updatedReplicas: statusCount(status, 'updatedReplicas'),
-  };
+  const counts = replicaCounts(spec, status);
+  const desired = counts.replicas;
   if (!observed) return ['Unknown', counts];
   if (counts.readyReplicas !== desired) return ['False', counts];
   const strategy = isObject(spec.updateStrategy) ? spec.updateStrategy : {};

@@ -1,12 +1,4 @@
-/** One member in a `PlacementExplanation` (the placement subresource of a Federated object). */
-export interface ExplainedCluster {
-  cluster: string;
-  selected: boolean;
-  filter?: string;
-  reason?: string;
-  score?: number;
-  replicas?: number;
-}
+import type { ClusterExplanation } from '../../pkg/placement/schedule-placement.js';
 
 export interface PlacementExplanationView {
   metadata: { name: string; namespace?: string };
@@ -14,7 +6,7 @@ export interface PlacementExplanationView {
   policy?: { kind: string; namespace?: string; name: string };
   message?: string;
   unschedulable?: string;
-  clusters: ExplainedCluster[];
+  clusters: ClusterExplanation[];
 }
 
 /** The text `herd explain` prints: where the placement came from, then one row per member, chosen ones first. */
