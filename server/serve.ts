@@ -231,6 +231,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         rejectUnauthorized: false,
       },
       logger: { level: o.logLevel ?? 'info' },
+      // One log line per request only at debug or trace, as kube-apiserver logs requests only at high verbosity.
+      disableRequestLogging: o.logLevel !== 'debug' && o.logLevel !== 'trace',
       forceCloseConnections: true,
     },
   );
