@@ -186,4 +186,17 @@ describe('verifyClientCertificate caching', () => {
     const otherPool = parseCertificatePool((await createCA('other')).certPem);
     expect(() => verifyClientCertificate([leaf], otherPool, new Date())).toThrow();
   });
+
+  it('reuses a verification when the peer chain also carries the issuer, as a TLS connection reports it, and not for other intermediates', async () => {
+    const { createCA, issue } = await import('../../e2e/controlplane/pki.js');
+    const ca = await createCA('cache-ca-chain');
+    const leafPem = (await issue(ca, { subject: 'CN=cached', usage: 'client' })).certPem;
+    const pool = parseCertificatePool(ca.certPem);
+    const leaf = parseCertificate(new X509Certificate(leafPem));
+    const issuer = parseCertificate(new X509Certificate(ca.certPem));
+    const first = verifyClientCertificate([leaf, issuer], pool, new Date());
+    expect(verifyClientCertificate([leaf, issuer], pool, new Date())).toBe(first);
+    const stranger = parseCertificate(new X509Certificate((await createCA('stranger')).certPem));
+    expect(verifyClientCertificate([leaf, stranger], pool, new Date())).not.toBe(first);
+  });
 });

@@ -52,11 +52,16 @@ export function parseCertificate(x509: X509Certificate): ParsedCertificate {
 }
 
 /**
- * Successful verifications of a lone leaf against a root pool, until the chain's earliest expiry: re-verifying the
- * same certificate on every request of a keep-alive connection costs more than serving a GET. A new pool (CA
- * rotation) has its own cache.
+ * Successful verifications of a leaf (with the intermediates it came with) against a root pool, until the chain's
+ * earliest expiry: re-verifying the same certificate on every request of a keep-alive connection costs more than
+ * serving a GET. A TLS connection's peer chain usually includes the issuer the server resolved, so the intermediates
+ * are part of the key (the same parsed objects on every request of a connection). A new pool (CA rotation) has its
+ * own cache.
  */
-const verifiedCache = new WeakMap<CertificatePool, WeakMap<ParsedCertificate, { chain: ParsedCertificate[]; notBefore: number; notAfter: number }>>();
+const verifiedCache = new WeakMap<
+  CertificatePool,
+  WeakMap<ParsedCertificate, { intermediates: readonly ParsedCertificate[]; chain: ParsedCertificate[]; notBefore: number; notAfter: number }>
+>();
 
 /**
  * Parses every CERTIFICATE block of a PEM bundle (other block types are skipped). Throws when the bundle holds no
@@ -160,17 +165,15 @@ export function verifyClientCertificate(
 ): ParsedCertificate[] {
   const [leaf, ...intermediates] = peer;
   if (leaf === undefined) throw new CertificateVerificationError('x509: no client certificate');
-  const cacheable = intermediates.length === 0;
-  const hit = cacheable ? verifiedCache.get(roots)?.get(leaf) : undefined;
-  if (hit && now.getTime() >= hit.notBefore && now.getTime() <= hit.notAfter) return hit.chain;
+  const hit = verifiedCache.get(roots)?.get(leaf);
+  const sameIntermediates = hit !== undefined && hit.intermediates.length === intermediates.length && hit.intermediates.every((c, i) => c === intermediates[i]);
+  if (hit && sameIntermediates && now.getTime() >= hit.notBefore && now.getTime() <= hit.notAfter) return hit.chain;
   const chain = verifyUncached(leaf, intermediates, roots, now);
-  if (cacheable) {
-    let byLeaf = verifiedCache.get(roots);
-    if (!byLeaf) verifiedCache.set(roots, (byLeaf = new WeakMap()));
-    const notBefore = Math.max(...chain.map((c) => new Date(c.x509.validFrom).getTime()));
-    const notAfter = Math.min(...chain.map((c) => new Date(c.x509.validTo).getTime()));
-    byLeaf.set(leaf, { chain, notBefore, notAfter });
-  }
+  let byLeaf = verifiedCache.get(roots);
+  if (!byLeaf) verifiedCache.set(roots, (byLeaf = new WeakMap()));
+  const notBefore = Math.max(...chain.map((c) => new Date(c.x509.validFrom).getTime()));
+  const notAfter = Math.min(...chain.map((c) => new Date(c.x509.validTo).getTime()));
+  byLeaf.set(leaf, { intermediates: [...intermediates], chain, notBefore, notAfter });
   return chain;
 }
 
