@@ -90,7 +90,10 @@ export class MemberObjectCache {
     while (!this.abort.signal.aborted) {
       try {
         if (!this.rv) await this.list();
-        await this.watch(() => (failures = 0));
+        const started = Date.now();
+        const events = await this.watch(() => (failures = 0));
+        // A watch that ends at once without a single event is not normal: do not spin on it.
+        if (events === 0 && Date.now() - started < 1_000) await new Promise((r) => setTimeout(r, 1_000));
       } catch (err) {
         if (this.abort.signal.aborted) return;
         failures++;
@@ -136,29 +139,35 @@ export class MemberObjectCache {
     return { apiVersion: l.apiVersion, kind: l.kind.slice(0, -'List'.length) };
   }
 
-  private async watch(connected: () => void): Promise<void> {
+  /** Follows one watch until it ends; returns how many events it delivered. */
+  private async watch(connected: () => void): Promise<number> {
     const q = `watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.rv)}&labelSelector=${encodeURIComponent(this.o.labelSelector)}&timeoutSeconds=${300 + Math.floor(Math.random() * 300)}`;
     const res = await this.o.client.stream(`${this.o.path}?${q}`, this.abort.signal);
     if (res.statusCode !== 200) {
       await res.body.text().catch(() => '');
       if (res.statusCode === 410) {
         this.rv = '';
-        return;
+        return 0;
       }
       throw new Error(`watch ${this.o.path}: HTTP ${res.statusCode}`);
     }
     connected();
     let buffered = '';
+    let events = 0;
     for await (const chunk of res.body) {
       buffered += (chunk as Buffer).toString('utf8');
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        if (line.trim()) this.handle(JSON.parse(line) as { type: string; object: KubeObject });
-        if (!this.rv) return;
+        if (line.trim()) {
+          events++;
+          this.handle(JSON.parse(line) as { type: string; object: KubeObject });
+        }
+        if (!this.rv) return events;
       }
     }
+    return events;
   }
 
   private handle(event: { type: string; object: KubeObject }): void {

@@ -26,7 +26,7 @@ import { newNotFound } from '../apimachinery/status-error.js';
 import type { KubeObject } from '../../api/meta/object-meta.js';
 import type { ApiGroupRegistry } from '../registry/api-group-registry.js';
 import type { ResourceStore } from '../registry/resource-store.js';
-import type { ObjectEvent } from '../storage/storage.js';
+import type { ObjectEvent, StoredObject } from '../storage/storage.js';
 import type { MemberSnapshot } from '../members/member-fleet.js';
 import type { FleetView } from './fleet-view.js';
 import {
@@ -115,6 +115,10 @@ export class PropagationController {
   private readonly overridePolicies = new Map<string, OverridePolicy>();
   private readonly writers = new Map<string, MemberWriter>();
   private readonly caches = new Map<string, { cache: MemberObjectCache; client: unknown }>();
+  /** The newest version of every Federated object, as its watch delivered it. */
+  private readonly latest = new Map<string, StoredObject>();
+  /** Watch events of objects whose status write is in flight, held until the write's answer tells whether they are its echo. */
+  private readonly statusWrites = new Map<string, string[]>();
   /** Status resourceVersions Herd wrote itself, by object key: their watch events need no reconcile. */
   private readonly ownWrites = new Map<string, string>();
   /** The last placement decision per object, as one line, to log changes. */
@@ -235,12 +239,20 @@ export class PropagationController {
     if (!set) this.keys.set(plural, (set = new Set()));
     if (e.type === 'DELETED') {
       set.delete(key);
+      this.latest.delete(key);
       this.ownWrites.delete(key);
       this.decisions.delete(key);
       return;
     }
     set.add(key);
+    this.latest.set(key, e.object);
     if (this.ownWrites.get(key) === e.resourceVersion) return;
+    const held = this.statusWrites.get(key);
+    if (held) {
+      // The event may be the status write in flight; decide when its answer is in.
+      held.push(e.resourceVersion);
+      return;
+    }
     this.queue.add(key);
   }
 
@@ -338,7 +350,8 @@ export class PropagationController {
     let fed: FederatedObject;
     let rv: string;
     try {
-      const stored = await served.store.get(ns || undefined, name);
+      // The watch's latest version saves a read, and lets the fan-out start in the same turn as the event.
+      const stored = this.latest.get(key) ?? (await served.store.get(ns || undefined, name));
       fed = JSON.parse(stored.json) as FederatedObject;
       rv = stored.resourceVersion;
     } catch (err) {
@@ -454,12 +467,19 @@ export class PropagationController {
   private async writeStatus(key: string, store: ResourceStore, fed: FederatedObject, rv: string, status: FederatedStatus): Promise<void> {
     if (sameStatus(fed.status, status)) return;
     const body = { ...fed, metadata: { ...fed.metadata, resourceVersion: rv }, status };
+    const held: string[] = [];
+    this.statusWrites.set(key, held);
+    let written: string | undefined;
     try {
-      const written = await store.update(fed.metadata.namespace, String(fed.metadata.name), { object: body }, {}, 'status');
-      this.ownWrites.set(key, written.resourceVersion);
+      written = (await store.update(fed.metadata.namespace, String(fed.metadata.name), { object: body }, {}, 'status')).resourceVersion;
+      this.ownWrites.set(key, written);
     } catch (err) {
       // A newer version is on its way through the watch; its reconcile writes the status.
       if ((err as { reason?: string }).reason !== 'Conflict' && (err as { reason?: string }).reason !== 'NotFound') throw err;
+    } finally {
+      this.statusWrites.delete(key);
+      // Events held during the write that are not the write itself are changes to look at.
+      if (held.some((v) => v !== written)) this.queue.add(key);
     }
   }
 
