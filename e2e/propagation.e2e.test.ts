@@ -247,6 +247,9 @@ spec:
     expect(explained).toMatchObject({ kind: 'PlacementExplanation', policy: { name: 'tier-web' } });
     expect(explained.clusters.find((c: any) => c.cluster === eu)).toMatchObject({ selected: false, filter: 'ClusterNames' });
     expect(explained.clusters.find((c: any) => c.cluster === us)).toMatchObject({ selected: true });
+    // The policies count what they match (kubectl get pp shows it in the Matched column).
+    await eventually('PropagationPolicy matched 1', async () => (await k(['get', 'pp', 'tier-web', '-n', NS, '-o', 'jsonpath={.status.matchedResources}'])) === '1');
+    await eventually('OverridePolicy matched', async () => Number(await k(['get', 'op', 'us-label', '-n', NS, '-o', 'jsonpath={.status.matchedResources}'])) >= 1);
   });
 
   it('an object Herd does not manage is reported as a Conflict, and adopted when asked', async () => {

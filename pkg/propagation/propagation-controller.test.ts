@@ -585,4 +585,30 @@ describe('PropagationController', () => {
     expect(herd.members['member-b'].writes()).toEqual([]);
     expect(herd.members['member-a'].object(CONFIGMAP_PATH)?.data).toEqual({ greeting: 'hello' });
   });
+
+  it('places an object without spec.placement by the PropagationPolicy that selects it, names it in status, and counts it in the policy', async () => {
+    const herd = await startHerd();
+    const policies = herd.store('propagationpolicies');
+    cleanups.push(async () => {
+      await policies.delete(NS, 'only-b').catch(() => undefined);
+    });
+    await policies.create(NS, {
+      object: {
+        apiVersion: API_VERSION,
+        kind: 'PropagationPolicy',
+        metadata: { name: 'only-b', namespace: NS },
+        spec: { resourceSelectors: [{ apiVersion: 'v1', kind: 'ConfigMap', labelSelector: { matchLabels: { tier: 'web' } } }], placement: { clusters: [{ name: 'member-b' }] } },
+      },
+    });
+    const object = configMap('by-policy');
+    delete (object.spec as { placement?: unknown }).placement;
+    Object.assign(object.metadata, { labels: { tier: 'web' } });
+    const fed = await propagate(herd, object);
+    expect(fed.status?.policy).toEqual({ kind: 'PropagationPolicy', namespace: NS, name: 'only-b' });
+    expect(phases(fed)).toEqual([['member-b', 'Applied']]);
+    await until(async () => {
+      const p = JSON.parse((await policies.get(NS, 'only-b')).json) as { status?: { matchedResources?: number } };
+      return p.status?.matchedResources === 1;
+    }, 'matchedResources 1');
+  });
 });

@@ -45,6 +45,7 @@ import { memberObjectState } from './member-object-state.js';
 import { clusterWidePath, collectionPath, objectPath, targetApiVersion } from './member-resource-path.js';
 import { MemberUnavailableError, MemberWriter } from './member-writer.js';
 import { renderMemberObject, renderedHash } from './render-member-object.js';
+import { PolicyStatusWriter, type PolicyCandidate } from './policy-status-writer.js';
 import { StoreFollower } from './store-follower.js';
 import { WorkQueue, type ProcessOutcome } from './work-queue.js';
 
@@ -135,10 +136,15 @@ export class PropagationController {
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
   private resyncTimer: NodeJS.Timeout | undefined;
+  /** What policy matching needs of every Federated object, for the policies' matched counts. */
+  private readonly candidates = new Map<string, PolicyCandidate>();
+  private readonly policyStatus: PolicyStatusWriter;
+  private policyStatusTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: PropagationControllerOptions) {
     this.log = o.log ?? (() => {});
     this.queue = new WorkQueue((key) => this.process(key), { workers: o.workers ?? 32 });
+    this.policyStatus = new PolicyStatusWriter(o.registry, this.log);
   }
 
   async start(): Promise<void> {
@@ -172,6 +178,7 @@ export class PropagationController {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.resyncTimer) clearInterval(this.resyncTimer);
+    if (this.policyStatusTimer) clearTimeout(this.policyStatusTimer);
     for (const u of this.unsubscribe) u();
     await Promise.all([...this.followers.values()].map((f) => f.stop()));
     await this.queue.stop();
@@ -240,6 +247,7 @@ export class PropagationController {
     if (e.type === 'DELETED') {
       set.delete(key);
       this.latest.delete(key);
+      if (this.candidates.delete(key)) this.schedulePolicyStatus();
       this.ownWrites.delete(key);
       this.decisions.delete(key);
       return;
@@ -247,6 +255,7 @@ export class PropagationController {
     set.add(key);
     this.latest.set(key, e.object);
     if (this.ownWrites.get(key) === e.resourceVersion) return;
+    this.noteCandidate(plural, key, e.object);
     const held = this.statusWrites.get(key);
     if (held) {
       // The event may be the status write in flight; decide when its answer is in.
@@ -256,11 +265,48 @@ export class PropagationController {
     this.queue.add(key);
   }
 
-  private policyEvent<T>(into: Map<string, T>, e: ObjectEvent): void {
+  /** Keeps what policy matching needs of an object; a change of it (labels, own placement) recounts the policies. */
+  private noteCandidate(plural: string, key: string, object: StoredObject): void {
+    const type = this.types.get(plural);
+    if (!type) return;
+    const fed = JSON.parse(object.json) as FederatedObject;
+    const candidate: PolicyCandidate = {
+      ref: {
+        ...(object.namespace ? { namespace: object.namespace } : {}),
+        name: object.name,
+        labels: fed.metadata.labels ?? {},
+        templateApiVersion: targetApiVersion(type.target),
+        templateKind: type.target.kind,
+      },
+      hasPlacement: fed.spec?.placement !== undefined,
+    };
+    const before = this.candidates.get(key);
+    this.candidates.set(key, candidate);
+    if (!before || before.hasPlacement !== candidate.hasPlacement || JSON.stringify(before.ref.labels) !== JSON.stringify(candidate.ref.labels)) this.schedulePolicyStatus();
+  }
+
+  private policyEvent<T extends { metadata: { generation?: number; deletionTimestamp?: string } }>(into: Map<string, T>, e: ObjectEvent): void {
     const key = e.object.key;
+    const before = into.get(key);
     if (e.type === 'DELETED') into.delete(key);
     else into.set(key, JSON.parse(e.object.json) as T);
+    const after = into.get(key);
+    // A status write (Herd's own matched count) changes neither: nothing to place again.
+    if (before && after && before.metadata.generation === after.metadata.generation && before.metadata.deletionTimestamp === after.metadata.deletionTimestamp) return;
     this.enqueueAll();
+    this.schedulePolicyStatus();
+  }
+
+  /** Recounts what each policy matches, at most every half second. */
+  private schedulePolicyStatus(): void {
+    if (this.policyStatusTimer || this.stopped) return;
+    this.policyStatusTimer = setTimeout(() => {
+      this.policyStatusTimer = undefined;
+      void this.policyStatus
+        .update(this.candidates.values(), [...this.propagationPolicies.values()], [...this.overridePolicies.values()])
+        .catch((err: unknown) => this.log('updating policy status failed', err));
+    }, 500);
+    this.policyStatusTimer.unref?.();
   }
 
   private enqueueAll(): void {
