@@ -78,6 +78,7 @@ describe.runIf(members.length >= 3)('propagation to the members', () => {
   afterAll(async () => {
     // Deleting the namespaces deletes their Federated objects, and Herd removes the copies from the members.
     await kubectl(fleet, host, ['delete', 'namespace', NS, 'prop-e2e-ns', '--wait=false']);
+    await kubectl(fleet, host, ['delete', 'federatedtypeconfig', 'gadgets.example.com', '--ignore-not-found']);
   });
 
   it('the members are joined and Ready', async () => {

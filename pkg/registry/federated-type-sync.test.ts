@@ -122,6 +122,25 @@ describe('FederatedTypeSync', () => {
     expect(templateOf(registry, 'federatedwidgets')?.properties?.spec?.properties?.size).toBeDefined();
   });
 
+  it('starts the retry backoff over for a newly missing schema, while another one never comes', async () => {
+    let published = false;
+    const resolver = fixtureResolver();
+    const { store, status } = await start({
+      resolveSchema: async (t) => (t.kind === 'Gadget' ? undefined : t.kind === 'Widget' && !published ? undefined : resolver.resolve(t)),
+      schemaCluster: 'host',
+      // The first delay is short, the later ones far longer than the test waits.
+      retryDelaysMs: [50, 60_000],
+    });
+    await store.create(undefined, ftc('gadgets.example.com', { ...widgetTarget, kind: 'Gadget', pluralName: 'gadgets' }));
+    await waitFor(async () => (await status('gadgets.example.com'))?.conditions?.[0]?.status === 'True');
+    // Let the gadget's retries reach the long delay.
+    await new Promise((r) => setTimeout(r, 150));
+    await store.create(undefined, ftc('widgets.example.com', widgetTarget));
+    await waitFor(async () => (await status('widgets.example.com'))?.conditions?.[0]?.status === 'True');
+    published = true;
+    await waitFor(async () => (await status('widgets.example.com'))?.templateSchemaCluster === 'host');
+  });
+
   it('falls back to templates kept as sent when resolving fails or misses the deadline', async () => {
     const { registry, status, logs } = await start(
       {

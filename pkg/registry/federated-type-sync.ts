@@ -68,6 +68,8 @@ export class FederatedTypeSync {
   private refreshAll = false;
   private timer: { readonly handle: NodeJS.Timeout; readonly kind: 'retry' | 'refresh' } | undefined;
   private retries = 0;
+  /** Target keys whose schema was missing after the last sync. */
+  private missing = new Set<string>();
   private lastRv = '';
   private readonly log: (msg: string, err?: unknown) => void;
 
@@ -266,9 +268,15 @@ export class FederatedTypeSync {
   /** Retries with backoff while a schema is missing; otherwise refreshes every schema now and then. */
   private schedule(configs: readonly Config[]): void {
     if (!this.options.resolveSchema || this.stopped) return;
-    const missing = configs.some((c) => !this.schemas.has(targetKey(c.ftc.spec.targetType)));
+    const missingKeys = configs.map((c) => targetKey(c.ftc.spec.targetType)).filter((key) => !this.schemas.has(key));
+    const missing = missingKeys.length > 0;
+    // A schema missing for the first time starts the backoff over: a kind whose schema never comes (a CRD that only
+    // the members have) must not make a new one wait for its long retry.
+    const newlyMissing = missingKeys.some((key) => !this.missing.has(key));
+    this.missing = new Set(missingKeys);
     if (missing) {
-      if (this.timer?.kind === 'retry') return;
+      if (newlyMissing) this.retries = 0;
+      else if (this.timer?.kind === 'retry') return;
       const delays = this.options.retryDelaysMs ?? [1000, 2000, 4000, 8000, 15_000, 30_000];
       this.arm('retry', delays[Math.min(this.retries, delays.length - 1)] ?? 30_000);
       this.retries++;
