@@ -36,7 +36,7 @@ const MEMBERS = ['member-a', 'member-b'] as const;
 type MemberName = (typeof MEMBERS)[number];
 const CONFIGMAP_PATH = `/api/v1/namespaces/${NS}/configmaps/app`;
 const CONFIGMAPS = `/api/v1/namespaces/${NS}/configmaps`;
-const FEDERATED_PLURALS = ['federatedconfigmaps', 'federateddeployments'];
+const FEDERATED_PLURALS = ['federatedconfigmaps', 'federateddeployments', 'federatednamespaces'];
 
 /** The fleet as propagation sees it, changed by the test the way probes change the real one. */
 class FakeFleet implements FleetView {
@@ -610,5 +610,23 @@ describe('PropagationController', () => {
       const p = JSON.parse((await policies.get(NS, 'only-b')).json) as { status?: { matchedResources?: number } };
       return p.status?.matchedResources === 1;
     }, 'matchedResources 1');
+  });
+
+  it('adopts, for a FederatedNamespace, the namespace Herd created in a member for other objects', async () => {
+    const herd = await startHerd();
+    await propagate(herd, configMap('app'));
+    const a = herd.members['member-a'];
+    expect(a.object(`/api/v1/namespaces/${NS}`)?.metadata.labels?.['federation.herd.io/managed']).toBe('true');
+    await herd.store('federatednamespaces').create(NS, {
+      object: { apiVersion: API_VERSION, kind: 'FederatedNamespace', metadata: { name: NS, namespace: NS }, spec: { template: { metadata: { labels: { team: 'a' } } }, placement: { clusters: [{ name: 'member-a' }] } } },
+    });
+    const fed = await until(async () => {
+      const f = await read(herd, 'federatednamespaces', NS);
+      return f.status?.clusters?.[0]?.phase !== undefined && f.status.clusters[0].phase !== 'Pending' && f;
+    }, 'a phase for member-a');
+    expect(phases(fed)).toEqual([['member-a', 'Applied']]);
+    const ns = a.object(`/api/v1/namespaces/${NS}`);
+    expect(ns?.metadata.annotations?.['federation.herd.io/federated-name']).toBe(`${NS}/${NS}`);
+    expect(ns?.metadata.labels?.team).toBe('a');
   });
 });

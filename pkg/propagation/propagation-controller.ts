@@ -660,7 +660,10 @@ export class PropagationController {
       const existing = await writer.get(path);
       if (existing.status === 200) {
         const current = JSON.parse(existing.body) as KubeObject;
-        const ours = current.metadata.labels?.[MANAGED_LABEL] === 'true' && current.metadata.annotations?.[FEDERATED_NAME_ANNOTATION] === federatedName(fed) && current.metadata.annotations?.[FEDERATED_KIND_ANNOTATION] === fed.kind;
+        const managed = current.metadata.labels?.[MANAGED_LABEL] === 'true';
+        const owner = current.metadata.annotations?.[FEDERATED_NAME_ANNOTATION];
+        // Herd's own: written for this object, or a namespace Herd created for other objects (it names no owner).
+        const ours = managed && ((owner === federatedName(fed) && current.metadata.annotations?.[FEDERATED_KIND_ANNOTATION] === fed.kind) || owner === undefined);
         if (!ours && !adopt) {
           return base('Conflict', 'AlreadyExists', `a ${type.target.kind} named ${name} that Herd does not manage exists in ${clusterName}; set the annotation ${CONFLICT_RESOLUTION_ANNOTATION}=Overwrite to adopt it`);
         }
