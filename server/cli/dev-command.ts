@@ -117,7 +117,7 @@ function upCommand(): Command {
         out(`Detached. Stop it with: herd dev down --state-dir ${state.stateDir}`);
         return;
       }
-      out('Press Ctrl-C to stop the fleet.');
+      // Listen for Ctrl-C before saying so: a signal that came first would kill the process with the fleet still up.
       await new Promise<void>((resolve) => {
         const reported = new Set<string>();
         const watchdog = setInterval(() => {
@@ -134,6 +134,7 @@ function upCommand(): Command {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        out('Press Ctrl-C to stop the fleet.');
       });
       out('stopping the fleet…');
       const { stopped } = await stopLocalFleet(state.stateDir);
