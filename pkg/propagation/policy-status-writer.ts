@@ -4,6 +4,7 @@ import { CONDITION_READY } from '../../api/federation/v1alpha1/well-known.js';
 import type { FederatedObjectRef } from '../placement/policy-selection.js';
 import { selectOverridePolicies, selectPropagationPolicy } from '../placement/policy-selection.js';
 import type { ApiGroupRegistry } from '../registry/api-group-registry.js';
+import { nowTimestamp } from '../registry/object-meta.js';
 
 /** A Federated object as policy matching sees it. */
 export interface PolicyCandidate {
@@ -22,10 +23,6 @@ const PLURALS: Readonly<Record<Policy['kind'], string>> = {
 
 function id(p: Policy): string {
   return `${p.kind}/${p.metadata.namespace ?? ''}/${p.metadata.name}`;
-}
-
-function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -72,7 +69,7 @@ export class PolicyStatusWriter {
           status: 'True',
           reason: 'Applied',
           message,
-          lastTransitionTime: ready?.status === 'True' ? ready.lastTransitionTime : now(),
+          lastTransitionTime: ready?.status === 'True' ? ready.lastTransitionTime : nowTimestamp(),
           observedGeneration: generation,
         },
       ],
