@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -13,6 +15,7 @@ import type { ApiMetrics } from './metrics.js';
 import type { ApiDocuments } from './routes/api-documents.js';
 import { resourceHandler, type NamespacePhase, type SubresourceReader } from './routes/resource-handler.js';
 import type { Presenter } from './routes/presenter.js';
+import { FLEET_GROUP, FLEET_VERSION, GLOBAL_VIEW_PREFIX } from '../api/fleet/v1alpha1/well-known.js';
 
 /** What a request presents for authentication: its TLS client certificate chain (leaf first) and its headers. */
 export interface AuthenticationInput {
@@ -41,6 +44,15 @@ export interface AppDeps {
   readonly minRequestTimeoutSeconds?: number;
   /** Computed read-only subresources, such as `placement` of every Federated<Kind>. */
   readonly subresources?: Readonly<Record<string, SubresourceReader>>;
+  /** The merged fleet view under GLOBAL_VIEW_PREFIX; `innerPath` is what follows the prefix (`/` at least). */
+  readonly fleetView?: (request: FastifyRequest, reply: FastifyReply, innerPath: string, query: URLSearchParams, user: UserInfo) => Promise<unknown>;
+  /**
+   * HTTP/1.1 upgrades (exec, attach, port-forward) under `clusters/{name}/proxy`, after authentication and
+   * authorization; they bypass fastify's routing, so the app checks them itself before handing the socket over.
+   */
+  readonly clusterUpgrade?: (input: { request: IncomingMessage; socket: Duplex; head: Buffer; cluster: string; innerPath: string; user: UserInfo }) => Promise<unknown>;
+  /** One member as the caller, under `clusters/{name}/proxy`. */
+  readonly clusterProxy?: (request: FastifyRequest, reply: FastifyReply, cluster: string, innerPath: string, query: URLSearchParams, user: UserInfo) => Promise<unknown>;
 }
 
 /** Concurrent non-watch requests before 429, as kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight. */
@@ -65,7 +77,10 @@ declare module 'fastify' {
 const connectionCertificates = new WeakMap<object, X509Certificate[]>();
 
 function peerCertificates(request: FastifyRequest): X509Certificate[] {
-  const socket = request.raw.socket as TLSSocket | undefined;
+  return socketCertificates(request.raw.socket as TLSSocket | undefined);
+}
+
+function socketCertificates(socket: TLSSocket | undefined): X509Certificate[] {
   if (!socket || typeof socket.getPeerCertificate !== 'function') return [];
   const cached = connectionCertificates.get(socket);
   if (cached) return cached;
@@ -125,7 +140,9 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
     const user = await deps.authenticate({ peerCertificates: peerCertificates(request), headers: headersFromRaw(request.raw.rawHeaders) });
     if (!user) return sendStatus(reply, newUnauthorized('Unauthorized'));
     const info = newRequestInfo({ method: request.method, path, query });
-    if (info.verb !== 'watch') {
+    // Proxy subresources are long-running (watches, logs, exec behind them), as kube-apiserver counts them: never in flight.
+    const longRunning = info.verb === 'watch' || (info.apiGroup === FLEET_GROUP && info.subresource === 'proxy');
+    if (!longRunning) {
       const kind = MUTATING_VERBS.has(info.verb) ? 'mutating' : 'readonly';
       const limit = kind === 'mutating' ? (deps.maxInFlight?.mutating ?? MAX_MUTATING_IN_FLIGHT) : (deps.maxInFlight?.readonly ?? MAX_READONLY_IN_FLIGHT);
       if (inFlight[kind] >= limit) return sendStatus(reply, newTooManyRequests('Too many requests, please try again later.', 1));
@@ -146,7 +163,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
   app.addHook('onResponse', async (request, reply) => {
     release(request);
     const info = request.herdInfo;
-    if (!info || info.verb === 'watch') return;
+    if (!info || info.verb === 'watch' || request.herdInFlight === undefined) return;
     const resource = info.isResourceRequest ? info.resource : '';
     deps.metrics.requests.inc({ verb: info.verb, resource, code: String(reply.statusCode) });
     deps.metrics.latency.observe({ verb: info.verb, resource }, reply.elapsedTime / 1000);
@@ -175,5 +192,55 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
       if (info.verb === 'watch') deps.metrics.watches.dec({ resource: info.resource });
     }
   });
+  if (deps.fleetView) {
+    const view = deps.fleetView;
+    const serveView = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { path } = parseRequestTarget(request.url);
+      const inner = path.slice(GLOBAL_VIEW_PREFIX.length) || '/';
+      return view(request, reply, inner, request.herdQuery!, request.herdUser!);
+    };
+    app.all(GLOBAL_VIEW_PREFIX, serveView);
+    app.all(`${GLOBAL_VIEW_PREFIX}/*`, serveView);
+  }
+  const clusterPrefix = `/apis/${FLEET_GROUP}/${FLEET_VERSION}/clusters/`;
+  if (deps.clusterUpgrade) {
+    const upgrade = deps.clusterUpgrade;
+    const refuse = (socket: Duplex, err: { status: { code: number } }) => {
+      const json = JSON.stringify(err.status);
+      socket.end(`HTTP/1.1 ${err.status.code} ${err.status.code === 401 ? 'Unauthorized' : err.status.code === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+    };
+    app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      void (async () => {
+        const { path, query } = parseRequestTarget(req.url ?? '/');
+        const rest = path.startsWith(clusterPrefix) ? path.slice(clusterPrefix.length) : '';
+        const slash = rest.indexOf('/');
+        if (slash <= 0 || !rest.slice(slash).startsWith('/proxy/')) return refuse(socket, pathNotFound());
+        const user = await deps.authenticate({ peerCertificates: socketCertificates(socket as TLSSocket), headers: headersFromRaw(req.rawHeaders) });
+        if (!user) return refuse(socket, newUnauthorized('Unauthorized'));
+        const info = newRequestInfo({ method: req.method ?? 'GET', path, query });
+        const decision = await deps.authorize(user, info);
+        if (!decision.allowed) return refuse(socket, forbiddenError(user.name, info, decision.reason));
+        await upgrade({ request: req, socket, head, cluster: rest.slice(0, slash), innerPath: rest.slice(slash + '/proxy'.length), user });
+      })().catch((err: unknown) => {
+        app.log.error({ err }, 'upgrade failed');
+        socket.destroy();
+      });
+    });
+  }
+  if (deps.clusterProxy) {
+    const proxy = deps.clusterProxy;
+    const prefix = clusterPrefix;
+    const serveProxy = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { path } = parseRequestTarget(request.url);
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const cluster = rest.slice(0, slash);
+      const inner = rest.slice(slash + '/proxy'.length) || '/';
+      return proxy(request, reply, cluster, inner, request.herdQuery!, request.herdUser!);
+    };
+    app.all(`${prefix}:cluster/proxy`, serveProxy);
+    app.all(`${prefix}:cluster/proxy/*`, serveProxy);
+  }
   return app;
 }

@@ -32,7 +32,14 @@ import { EtcdStorage } from '../pkg/storage/etcd-storage.js';
 import { instrumentedStorage } from '../pkg/storage/instrumented-storage.js';
 import { SqliteStorage } from '../pkg/storage/sqlite-storage.js';
 import type { Storage } from '../pkg/storage/storage.js';
+import { FleetDiscovery } from '../pkg/fleetview/fleet-discovery.js';
+import { fleetMembersOf } from '../pkg/fleetview/fleet-members.js';
+import { FleetViewCache } from '../pkg/fleetview/fleet-view-cache.js';
+import { MemberAccessReview } from '../pkg/fleetview/member-access-review.js';
+import { proxyUpgrade } from '../pkg/fleetview/member-upgrade.js';
 import { buildApp, type AppDeps } from './app.js';
+import { clusterProxyHandler, forwardToMember } from './routes/cluster-proxy-handler.js';
+import { fleetViewHandler } from './routes/fleet-view-handler.js';
 import { createApiMetrics } from './metrics.js';
 import { apiDocuments } from './routes/api-documents.js';
 import { storedPresenter } from './routes/presenter.js';
@@ -68,6 +75,10 @@ export interface ServeOptions {
   readonly defaultNotReadyTolerationSeconds?: number;
   /** Member writes in flight per member cluster. Default 32. */
   readonly memberConcurrency?: number;
+  /** Ceiling on the fleet view caches' estimated size. Default 1 GiB. */
+  readonly fleetCacheMaxBytes?: number;
+  /** Fleet view caches unused for this long stop. Default 300. */
+  readonly fleetCacheIdleSeconds?: number;
 }
 
 export interface RunningServer {
@@ -207,6 +218,28 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   // Stopped in reverse: the controller before the fleet whose clients it uses.
   cleanups.push(() => fleet.stop(), () => propagation.stop());
 
+  // The fleet view: discovery and caches over the members, each user's reads decided by each member.
+  const fleetMembers = fleetMembersOf(fleet);
+  const fleetDiscovery = new FleetDiscovery({ members: fleetMembers, log });
+  fleetDiscovery.start();
+  const fleetCache = new FleetViewCache({
+    members: fleetMembers,
+    log,
+    ...(o.fleetCacheMaxBytes ? { maxBytes: o.fleetCacheMaxBytes } : {}),
+    ...(o.fleetCacheIdleSeconds ? { idleMs: o.fleetCacheIdleSeconds * 1000 } : {}),
+  });
+  fleetCache.start();
+  cleanups.push(() => fleetDiscovery.stop(), () => fleetCache.stop());
+  const accessReview = new MemberAccessReview();
+  const fleetView = fleetViewHandler({
+    cache: fleetCache,
+    discovery: fleetDiscovery,
+    members: fleetMembers,
+    authorizeMember: (member, user, attrs) => accessReview.allowed(member, user, attrs),
+    forward: (request, reply, member, path) => forwardToMember(request, reply, member, path, request.herdUser!),
+    ...(o.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: o.minRequestTimeoutSeconds } : {}),
+  });
+
   let ready = true;
   const app = buildApp(
     {
@@ -218,6 +251,17 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       authorize,
       ...(namespacePhase ? { namespacePhase } : {}),
       readiness: () => ready,
+      fleetView,
+      clusterProxy: clusterProxyHandler(fleetMembers),
+      clusterUpgrade: async ({ request, socket, head, cluster, innerPath, user }) => {
+        const member = fleetMembers.get(cluster);
+        const q = request.url?.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+        if (!member) {
+          socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        await proxyUpgrade({ member, method: request.method ?? 'GET', path: `${innerPath}${q}`, headers: request.headersDistinct, user, socket, head });
+      },
       subresources: { [PLACEMENT_SUBRESOURCE]: (resource, namespace, name) => propagation.placementExplanation(resource, namespace, name) },
       ...(o.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: o.minRequestTimeoutSeconds } : {}),
     },

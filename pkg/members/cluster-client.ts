@@ -100,17 +100,33 @@ export class ClusterClient {
     };
   }
 
-  /** One request with a deadline; resolves with any HTTP status, rejects on network failure or timeout. */
-  call(method: Dispatcher.HttpMethod, path: string, body?: unknown, timeoutMs = 10_000): Promise<ClusterResponse> {
-    return this.callWithType(method, path, body, 'application/json', timeoutMs);
+  /**
+   * One request with a deadline; resolves with any HTTP status, rejects on network failure or timeout. `headers`
+   * are added to (and may replace the Accept of) the defaults.
+   */
+  call(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body?: unknown,
+    timeoutMs = 10_000,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<ClusterResponse> {
+    return this.callWithType(method, path, body, 'application/json', timeoutMs, headers);
   }
 
   /** `call` with an explicit body Content-Type (a merge patch, say). */
-  async callWithType(method: Dispatcher.HttpMethod, path: string, body: unknown, contentType: string, timeoutMs = 10_000): Promise<ClusterResponse> {
+  async callWithType(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body: unknown,
+    contentType: string,
+    timeoutMs = 10_000,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<ClusterResponse> {
     const res = await request(`${this.connection.server}${path}`, {
       method,
       dispatcher: this.dispatcher,
-      headers: this.headers(body === undefined ? {} : { 'content-type': contentType }),
+      headers: this.headers({ ...headers, ...(body === undefined ? {} : { 'content-type': contentType }) }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -127,11 +143,11 @@ export class ClusterClient {
   }
 
   /** A streaming GET (a watch); the caller reads and closes the body. No body deadline: watches are long. */
-  async stream(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  async stream(path: string, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Dispatcher.ResponseData> {
     return request(`${this.connection.server}${path}`, {
       method: 'GET',
       dispatcher: this.dispatcher,
-      headers: this.headers(),
+      headers: this.headers(headers),
       headersTimeout: 10_000,
       bodyTimeout: 0,
       signal,

@@ -30,10 +30,12 @@ export function serveCommand(): Command {
     .option('--member-credentials-dir <dir>', 'standalone mode: directory of member credentials, <namespace>/<name>/{token,tls.crt,tls.key} (default: <data-dir>/member-credentials)')
     .option('--default-not-ready-toleration-seconds <seconds>', 'how long objects stay placed on a member that is not Ready before replicas move away, unless they tolerate the federation.herd.io/not-ready taint otherwise', (v) => Number(v), 300)
     .option('--member-concurrency <n>', 'member writes in flight per member cluster', (v) => Number(v), 32)
+    .option('--fleet-cache-max-bytes <bytes>', 'ceiling on the memory of the fleet view caches (estimated from the cached JSON); beyond it idle caches are dropped, then requests get 503', (v) => Number(v), 1024 * 1024 * 1024)
+    .option('--fleet-cache-idle-seconds <seconds>', 'a fleet view cache nobody read or watched for this long is stopped', (v) => Number(v), 300)
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
     .option('--min-request-timeout <seconds>', 'watches without timeoutSeconds end after a random time in [this, 2×this) seconds', (v) => Number(v), 1800)
     .option('--compaction-interval <seconds>', 'history kept for watches and paged lists; older resourceVersions get 410 (0: never compact)', (v) => Number(v), 300)
-    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string; herdNamespace: string; memberCredentialsDir?: string; defaultNotReadyTolerationSeconds: number; memberConcurrency: number }) => {
+    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string; herdNamespace: string; memberCredentialsDir?: string; defaultNotReadyTolerationSeconds: number; memberConcurrency: number; fleetCacheMaxBytes: number; fleetCacheIdleSeconds: number }) => {
       const server = await startServer({
         mode: opts.mode,
         bindAddress: opts.bindAddress,
@@ -58,6 +60,8 @@ export function serveCommand(): Command {
         herdNamespace: opts.herdNamespace,
         defaultNotReadyTolerationSeconds: opts.defaultNotReadyTolerationSeconds,
         memberConcurrency: opts.memberConcurrency,
+        fleetCacheMaxBytes: opts.fleetCacheMaxBytes,
+        fleetCacheIdleSeconds: opts.fleetCacheIdleSeconds,
         ...(opts.memberCredentialsDir ? { memberCredentialsDir: opts.memberCredentialsDir } : {}),
       });
       await new Promise<void>((resolve) => {

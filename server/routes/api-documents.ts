@@ -10,6 +10,8 @@ import {
 } from '../../pkg/apimachinery/discovery.js';
 import { encodeOpenAPIV2, encodeOpenAPIV3, type EncodedDocument, type EncodedOpenAPIV3 } from '../../pkg/apimachinery/openapi.js';
 import type { ApiGroupRegistry } from '../../pkg/registry/api-group-registry.js';
+import { fleetApiGroup, fleetGroupDiscovery, fleetResourceList } from '../../api/fleet/v1alpha1/fleet-discovery-documents.js';
+import { FLEET_GROUP, FLEET_VERSION } from '../../api/fleet/v1alpha1/well-known.js';
 
 /** Discovery and OpenAPI routes; `register` adds them to the app. */
 export interface ApiDocuments {
@@ -22,6 +24,8 @@ interface Encoded {
   readonly aggregated: { body: string; etag: string };
   readonly group: { body: string; etag: string } | undefined;
   readonly resources: { body: string; etag: string };
+  readonly fleetGroup: { body: string; etag: string };
+  readonly fleetResources: { body: string; etag: string };
   readonly v2: EncodedDocument;
   readonly v3: EncodedOpenAPIV3;
 }
@@ -40,10 +44,17 @@ export function apiDocuments(registry: ApiGroupRegistry): ApiDocuments {
     if (cache && cache.generation === registry.generation) return cache;
     const defs = registry.definitions();
     const group = apiGroup(defs, registry.group);
+    const groups = apiGroupList(defs);
+    const aggregated = aggregatedDiscovery(defs);
+    // The fleet view's group is served by the same process (its own APIService), outside the registry.
+    groups.groups.push(fleetApiGroup);
+    aggregated.items.push(fleetGroupDiscovery);
     cache = {
       generation: registry.generation,
-      groupList: encodeDiscoveryDocument(apiGroupList(defs)),
-      aggregated: encodeDiscoveryDocument(aggregatedDiscovery(defs)),
+      groupList: encodeDiscoveryDocument(groups),
+      aggregated: encodeDiscoveryDocument(aggregated),
+      fleetGroup: encodeDiscoveryDocument({ kind: 'APIGroup', apiVersion: 'v1', ...fleetApiGroup }),
+      fleetResources: encodeDiscoveryDocument(fleetResourceList),
       group: group ? encodeDiscoveryDocument(group) : undefined,
       resources: encodeDiscoveryDocument(apiResourceList(defs, registry.group, registry.version)),
       v2: encodeOpenAPIV2(defs, { info: { title: 'Herd', version: registry.version } }),
@@ -74,6 +85,8 @@ export function apiDocuments(registry: ApiGroupRegistry): ApiDocuments {
         return sendDoc(request, reply, e.group);
       });
       app.get(`/apis/${registry.group}/${registry.version}`, async (request, reply) => sendDoc(request, reply, encoded().resources));
+      app.get(`/apis/${FLEET_GROUP}`, async (request, reply) => sendDoc(request, reply, encoded().fleetGroup));
+      app.get(`/apis/${FLEET_GROUP}/${FLEET_VERSION}`, async (request, reply) => sendDoc(request, reply, encoded().fleetResources));
       app.get('/openapi/v2', async (request, reply) => {
         const v2 = encoded().v2;
         return sendDoc(request, reply, { body: v2.body, etag: v2.hash });

@@ -4,7 +4,8 @@ import type { NamespacePhase } from '../../pkg/hostcluster/namespace-lifecycle.j
 import { stringify as toYaml } from 'yaml';
 import { bodyFormat, negotiateResponse, patchFormat, type ResponseTarget } from '../../pkg/apimachinery/negotiation.js';
 import type { RequestInfo } from '../../pkg/apimachinery/request-info.js';
-import { defaultListOptions, newInvalidListOptions, resolveListRead, resourceVersionError, validateListOptions, type ListOptions } from '../../pkg/apimachinery/resource-version.js';
+import { defaultListOptions, resolveListRead, resourceVersionError } from '../../pkg/apimachinery/resource-version.js';
+import { listOptionsFromQuery } from '../../pkg/apimachinery/list-options.js';
 import { isStatusError, newBadRequest, newForbidden, newInvalid, newMethodNotSupported, newNotFound, newUnsupportedMediaType } from '../../pkg/apimachinery/status-error.js';
 import { FieldPath, notSupported, required } from '../../pkg/apimachinery/field-errors.js';
 import type { ApiGroupRegistry, ServedResource } from '../../pkg/registry/api-group-registry.js';
@@ -120,7 +121,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       }
       case 'list': {
         const target = negotiateResponse(request.headers.accept, { list: true });
-        const opts = listOptions(query, false);
+        const opts = listOptionsFromQuery(query, false);
         const read = resolveListRead(opts);
         const list = await store.list(namespace, {
           labelSelector: info.labelSelector,
@@ -138,7 +139,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         const sel = store.selectors({ labelSelector: info.labelSelector, fieldSelector: info.fieldSelector });
         const requested = Number(query.get('timeoutSeconds') ?? '0');
         const timeoutSeconds = requested > 0 ? requested : minTimeout * (1 + Math.random());
-        const opts = defaultListOptions(listOptions(query, true), true);
+        const opts = defaultListOptions(listOptionsFromQuery(query, true), true);
         if (opts.resourceVersion) parseResourceVersionOrBadRequest(opts.resourceVersion);
         let watch;
         try {
@@ -217,25 +218,6 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         throw newMethodNotSupported(store.qualified, request.method);
     }
   };
-}
-
-/** The list/watch options of a query, validated as kube-apiserver validates them (422 on a bad combination). */
-function listOptions(query: URLSearchParams, watch: boolean): ListOptions {
-  const sendInitial = query.get('sendInitialEvents');
-  const limitText = query.get('limit');
-  const limit = limitText === null ? undefined : Number(limitText);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw newBadRequest(`invalid limit: ${limitText}`);
-  const opts: ListOptions = {
-    watch,
-    ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
-    ...(query.get('resourceVersionMatch') ? { resourceVersionMatch: query.get('resourceVersionMatch')! } : {}),
-    ...(query.get('continue') ? { continue: query.get('continue')! } : {}),
-    ...(limit ? { limit } : {}),
-    ...(sendInitial !== null ? { sendInitialEvents: sendInitial === 'true' } : {}),
-  };
-  const errors = validateListOptions(opts, true);
-  if (errors.length > 0) throw newInvalidListOptions(errors);
-  return opts;
 }
 
 function parseResourceVersionOrBadRequest(rv: string): void {

@@ -1,0 +1,234 @@
+import type { KubeObject } from '../../api/meta/object-meta.js';
+import type { TableColumnDefinition } from '../apimachinery/table.js';
+import type { ClusterClient } from '../members/cluster-client.js';
+
+export type MemberEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One object of a member: the object as the member serves it, and its Table cells when the member printed them. */
+export interface MemberItem {
+  readonly object: KubeObject;
+  readonly cells: readonly unknown[] | undefined;
+}
+
+export interface MemberTableInformerOptions {
+  readonly cluster: string;
+  readonly client: ClusterClient;
+  /** Collection path across namespaces, such as /api/v1/pods. */
+  readonly path: string;
+  /** apiVersion and kind of the items, for members that leave them out of list items. */
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly onEvent: (type: MemberEventType, item: MemberItem) => void;
+  /** The member's Table columns, each time it sends them. */
+  readonly onColumns?: (columns: readonly TableColumnDefinition[]) => void;
+  /** The first full list has been applied (and after each relist). */
+  readonly onSynced?: () => void;
+  readonly log?: (msg: string, err?: unknown) => void;
+  /** Items per list page. Default 500. */
+  readonly pageSize?: number;
+  /** Deadline of each list page. Default 60 s. */
+  readonly listTimeoutMs?: number;
+  /** Objects the caller already holds (`namespace/name` → resourceVersion), so the first list reports only changes. */
+  readonly known?: ReadonlyMap<string, string>;
+}
+
+/** How long to wait before asking again a member that does not serve the resource (404). */
+const NOT_SERVED_RETRY_MS = 30_000;
+
+class NotServedError extends Error {}
+
+/** Asks for Tables with whole objects, and takes plain JSON from a member that cannot print the resource. */
+const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json';
+
+interface TableLike {
+  kind?: string;
+  apiVersion?: string;
+  metadata?: { resourceVersion?: string; continue?: string };
+  columnDefinitions?: TableColumnDefinition[] | null;
+  rows?: { cells?: unknown[]; object?: KubeObject }[];
+  items?: KubeObject[];
+}
+
+const keyOf = (o: KubeObject): string => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name));
+
+/**
+ * A member informer for the fleet view: lists one resource of one member across namespaces in pages, then follows a
+ * watch from that list (bookmarks on). It asks the member for Tables that include the objects, so one stream gives
+ * both the object and the member's own printed row. A broken watch resumes from the last resourceVersion seen, so a
+ * member that comes back sends only what changed; when the member no longer has that point (410), the informer lists
+ * again and reports only the difference: nothing for an unchanged object. It remembers each object's
+ * resourceVersion only, the caller keeps the objects.
+ */
+export class MemberTableInformer {
+  private readonly versions: Map<string, string>;
+  private rv = '';
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly o: MemberTableInformerOptions) {
+    this.versions = new Map(o.known ?? []);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop?.catch(() => {});
+  }
+
+  /** Keys (`namespace/name`) of the objects the informer holds. */
+  keys(): IterableIterator<string> {
+    return this.versions.keys();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (!this.rv) await this.list();
+        const started = Date.now();
+        const events = await this.watch(() => (failures = 0));
+        if (events === 0 && Date.now() - started < 1_000) await this.sleep(1_000);
+      } catch (err) {
+        if (this.abort.signal.aborted) return;
+        if (err instanceof NotServedError) {
+          // Not every member serves every resource (a CRD installed in some): that member simply has none.
+          this.removeAll();
+          this.o.onSynced?.();
+          await this.sleep(NOT_SERVED_RETRY_MS);
+          continue;
+        }
+        failures++;
+        if (failures === 1 || failures % 20 === 0) this.o.log?.(`fleet view: watch of ${this.o.path} in ${this.o.cluster} failed; retrying`, err);
+        const delay = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
+        await this.sleep(delay / 2 + Math.random() * (delay / 2));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    });
+  }
+
+  private itemsOf(page: TableLike): MemberItem[] {
+    if (page.kind === 'Table') {
+      if (page.columnDefinitions && page.columnDefinitions.length > 0) this.o.onColumns?.(page.columnDefinitions);
+      return (page.rows ?? []).filter((r) => r.object?.metadata).map((r) => ({ object: this.complete(r.object!), cells: r.cells }));
+    }
+    return (page.items ?? []).map((object) => ({ object: this.complete(object), cells: undefined }));
+  }
+
+  private complete(object: KubeObject): KubeObject {
+    if (!object.apiVersion || !object.kind) Object.assign(object, { apiVersion: object.apiVersion || this.o.apiVersion, kind: object.kind || this.o.kind });
+    return object;
+  }
+
+  private async list(): Promise<void> {
+    const seen = new Set<string>();
+    let token = '';
+    let rv = '';
+    do {
+      const q = `limit=${this.o.pageSize ?? 500}&includeObject=Object${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+      const res = await this.o.client.call('GET', `${this.o.path}?${q}`, undefined, this.o.listTimeoutMs ?? 60_000, { accept: TABLE_ACCEPT });
+      if (res.status === 410 && token) {
+        // The member compacted the list's snapshot away between pages: start the list over.
+        seen.clear();
+        token = '';
+        continue;
+      }
+      if (res.status === 404) throw new NotServedError(`${this.o.path} is not served by ${this.o.cluster}`);
+      if (res.status !== 200) throw new Error(`list ${this.o.path}: HTTP ${res.status}`);
+      const page = JSON.parse(res.body) as TableLike;
+      for (const item of this.itemsOf(page)) {
+        const key = keyOf(item.object);
+        seen.add(key);
+        const before = this.versions.get(key);
+        const now = item.object.metadata.resourceVersion ?? '';
+        if (before === now) continue;
+        this.versions.set(key, now);
+        this.o.onEvent(before === undefined ? 'ADDED' : 'MODIFIED', item);
+      }
+      token = page.metadata?.continue ?? '';
+      rv = page.metadata?.resourceVersion ?? rv;
+    } while (token && !this.abort.signal.aborted);
+    this.removeAll(seen);
+    this.rv = rv;
+    this.o.onSynced?.();
+  }
+
+  /** Reports DELETED for every held object not in `keep`. */
+  private removeAll(keep: ReadonlySet<string> = new Set()): void {
+    for (const key of [...this.versions.keys()]) {
+      if (keep.has(key)) continue;
+      this.versions.delete(key);
+      const slash = key.indexOf('/');
+      const metadata = slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+      this.o.onEvent('DELETED', { object: { apiVersion: this.o.apiVersion, kind: this.o.kind, metadata }, cells: undefined });
+    }
+  }
+
+  /** Follows one watch until it ends; returns how many events it delivered. */
+  private async watch(connected: () => void): Promise<number> {
+    const q = `watch=1&allowWatchBookmarks=true&includeObject=Object&resourceVersion=${encodeURIComponent(this.rv)}&timeoutSeconds=${300 + Math.floor(Math.random() * 300)}`;
+    const res = await this.o.client.stream(`${this.o.path}?${q}`, this.abort.signal, { accept: TABLE_ACCEPT });
+    if (res.statusCode !== 200) {
+      await res.body.text().catch(() => '');
+      if (res.statusCode === 410) {
+        this.rv = '';
+        return 0;
+      }
+      throw new Error(`watch ${this.o.path}: HTTP ${res.statusCode}`);
+    }
+    connected();
+    let buffered = '';
+    let events = 0;
+    for await (const chunk of res.body) {
+      buffered += (chunk as Buffer).toString('utf8');
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.trim()) {
+          events++;
+          this.handle(JSON.parse(line) as { type: string; object: TableLike & KubeObject });
+        }
+        if (!this.rv) return events;
+      }
+    }
+    return events;
+  }
+
+  private handle(event: { type: string; object: TableLike & KubeObject }): void {
+    const object = event.object;
+    if (event.type === 'ERROR') {
+      const status = object as unknown as { code?: number; message?: string };
+      if (status.code === 410) this.rv = '';
+      else throw new Error(`watch ${this.o.path}: ${String(status.message ?? 'error event')}`);
+      return;
+    }
+    if (event.type === 'BOOKMARK') {
+      const rv = object.metadata?.resourceVersion ?? object.rows?.[0]?.object?.metadata.resourceVersion;
+      if (rv) this.rv = rv;
+      return;
+    }
+    for (const item of this.itemsOf(object)) {
+      const key = keyOf(item.object);
+      const rv = item.object.metadata.resourceVersion ?? '';
+      if (rv) this.rv = rv;
+      if (event.type === 'DELETED') {
+        if (!this.versions.delete(key)) continue;
+        this.o.onEvent('DELETED', item);
+        continue;
+      }
+      const before = this.versions.get(key);
+      if (before === rv) continue;
+      this.versions.set(key, rv);
+      this.o.onEvent(before === undefined ? 'ADDED' : 'MODIFIED', item);
+    }
+  }
+}

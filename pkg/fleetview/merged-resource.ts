@@ -1,0 +1,426 @@
+import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '../../api/meta/object-meta.js';
+import { CLUSTER_LABEL } from '../../api/fleet/v1alpha1/well-known.js';
+import type { TableColumnDefinition } from '../apimachinery/table.js';
+import type { FleetMember } from './fleet-members.js';
+import { MemberTableInformer, type MemberEventType, type MemberItem } from './member-table-informer.js';
+import { extraFieldValues } from './selectable-fields.js';
+import { formatViewToken } from './view-token.js';
+
+/** One object of the view, immutable: a change makes a new entry. */
+export interface ViewEntry {
+  readonly cluster: string;
+  /** '' for a cluster-scoped object. */
+  readonly namespace: string;
+  /** The name in the member. */
+  readonly name: string;
+  /** The name the view serves it under: `name`, or `name@cluster` while the name exists in several members. */
+  readonly servedName: string;
+  /** The member's resourceVersion. */
+  readonly memberVersion: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Values of the resource's selectable fields beyond metadata (see selectableFields). */
+  readonly extra: readonly string[] | undefined;
+  readonly cells: readonly unknown[] | undefined;
+  readonly creationTimestamp: string | undefined;
+  /** The object as served: origin stamped, served name, the view's resourceVersion (`token`). */
+  readonly json: string;
+  readonly token: string;
+}
+
+export type ViewEventType = MemberEventType;
+
+export interface ViewEvent {
+  readonly seq: number;
+  readonly token: string;
+  readonly type: ViewEventType;
+  readonly entry: ViewEntry;
+  /** The entry before a MODIFIED, for selectors: an object that stops matching is DELETED for that watcher. */
+  readonly prev?: ViewEntry;
+}
+
+/** What the merged cache tells its watchers. */
+export interface ViewWatcher {
+  deliver(event: ViewEvent): void;
+  /** The cache stops (idle, memory ceiling, shutdown): end the watch; `reason` set for a failure. */
+  close(reason?: string): void;
+}
+
+export interface MergedResourceOptions {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** Selectable fields of the resource, from selectableFields. */
+  readonly fields: readonly string[];
+  /** Events kept for watches that resume. Default 10,000. */
+  readonly window?: number;
+  readonly log?: (msg: string, err?: unknown) => void;
+  /** Each change of the cache's estimated size, in bytes. */
+  readonly onSize?: (delta: number) => void;
+  /** Member list page size. */
+  readonly pageSize?: number;
+}
+
+/** Fixed cost of an entry beyond its strings: the entry, its label map, the key in two maps. */
+const ENTRY_OVERHEAD_BYTES = 240;
+
+interface MemberState {
+  readonly member: FleetMember;
+  readonly informer: MemberTableInformer;
+  readonly startedAt: number;
+  synced: boolean;
+  columns?: readonly TableColumnDefinition[];
+}
+
+const entryKey = (cluster: string, namespace: string, name: string) => `${cluster}\u0000${namespace}\u0000${name}`;
+
+/** The position of an entry in list order (namespace, name, cluster) as one comparable string. */
+export function sortKeyOf(e: Pick<ViewEntry, 'cluster' | 'namespace' | 'name'>): string {
+  return `${e.namespace}\u0000${e.name}\u0000${e.cluster}`;
+}
+
+function sortKeyOfKey(key: string): string {
+  const [cluster, namespace, name] = key.split('\u0000');
+  return `${namespace}\u0000${name}\u0000${cluster}`;
+}
+const nameKey = (namespace: string, name: string) => `${namespace}\u0000${name}`;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The merged cache of one resource across the fleet: a MemberTableInformer per member, every object held as its
+ * served JSON with its origin stamped, and one stream of events in a single order with a sequence number. Each event
+ * is encoded once, when it happens, for all watchers; the last `window` events stay for watches that resume. Names
+ * that exist in several members are served as `name@cluster` (docs/fleet-view.md, "Names that collide"), and a
+ * change of served name is sent as DELETED then ADDED.
+ */
+export class MergedResource {
+  readonly epoch = randomBytes(6).toString('base64url');
+  private seq = 0;
+  private readonly entries = new Map<string, ViewEntry>();
+  /** namespace/name → clusters holding it, in name order. */
+  private readonly holders = new Map<string, string[]>();
+  private readonly ring: ViewEvent[] = [];
+  private ringStart = 0;
+  private readonly watchers = new Set<ViewWatcher>();
+  private readonly members = new Map<string, MemberState>();
+  private readonly syncWaiters = new Set<() => void>();
+  /** Entry keys ordered by namespace, name, cluster; rebuilt after an object comes or goes. */
+  private sortedKeys: string[] | undefined;
+  private bytes = 0;
+  private stopped = false;
+  lastUsed = Date.now();
+
+  constructor(readonly o: MergedResourceOptions) {}
+
+  get apiVersion(): string {
+    return this.o.group ? `${this.o.group}/${this.o.version}` : this.o.version;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get estimatedBytes(): number {
+    return this.bytes;
+  }
+
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  /** The position after the last event, as a token. */
+  currentToken(): string {
+    return formatViewToken(this.epoch, this.seq);
+  }
+
+  /** Follows exactly these members: informers start for new ones; a member that left has all its objects DELETED. */
+  setMembers(members: readonly FleetMember[]): void {
+    if (this.stopped) return;
+    const wanted = new Map(members.map((m) => [m.name, m]));
+    for (const [name, st] of this.members) {
+      const next = wanted.get(name);
+      if (next && next.client === st.member.client) continue;
+      this.members.delete(name);
+      void st.informer.stop();
+      if (!next) this.dropCluster(name);
+    }
+    for (const member of members) {
+      if (this.members.has(member.name)) continue;
+      this.startMember(member);
+    }
+    this.wakeSyncWaiters();
+  }
+
+  private startMember(member: FleetMember): void {
+    const known = new Map<string, string>();
+    for (const e of this.entries.values()) {
+      if (e.cluster === member.name) known.set(e.namespace ? `${e.namespace}/${e.name}` : e.name, e.memberVersion);
+    }
+    const path = `${this.o.group ? `/apis/${this.o.group}` : '/api'}/${this.o.version}/${this.o.resource}`;
+    const st: MemberState = {
+      member,
+      startedAt: Date.now(),
+      synced: false,
+      informer: new MemberTableInformer({
+        cluster: member.name,
+        client: member.client,
+        path,
+        apiVersion: this.apiVersion,
+        kind: this.o.kind,
+        known,
+        ...(this.o.pageSize ? { pageSize: this.o.pageSize } : {}),
+        ...(this.o.log ? { log: this.o.log } : {}),
+        onEvent: (type, item) => {
+          if (this.members.get(member.name) === st) this.apply(member.name, type, item);
+        },
+        onColumns: (columns) => {
+          st.columns = columns;
+        },
+        onSynced: () => {
+          st.synced = true;
+          this.wakeSyncWaiters();
+        },
+      }),
+    };
+    this.members.set(member.name, st);
+    st.informer.start();
+  }
+
+  /** Members whose first list has not arrived. */
+  unsynced(): string[] {
+    return [...this.members.values()].filter((m) => !m.synced).map((m) => m.member.name);
+  }
+
+  /**
+   * Waits until every member's first list arrived, or until each member still missing has had `timeoutMs` since its
+   * informer started; resolves with the members still missing (left out of the answer).
+   */
+  async waitForSync(timeoutMs: number): Promise<string[]> {
+    for (;;) {
+      const missing = [...this.members.values()].filter((m) => !m.synced);
+      const waitMs = Math.max(0, ...missing.map((m) => m.startedAt + timeoutMs - Date.now()));
+      if (missing.length === 0 || waitMs === 0 || this.stopped) return missing.map((m) => m.member.name);
+      await new Promise<void>((resolve) => {
+        const done = () => (clearTimeout(t), this.syncWaiters.delete(done), resolve());
+        const t = setTimeout(done, waitMs);
+        this.syncWaiters.add(done);
+      });
+    }
+  }
+
+  private wakeSyncWaiters(): void {
+    for (const w of [...this.syncWaiters]) w();
+  }
+
+  /** Table columns of the first member (name order) that sent them. */
+  columns(): readonly TableColumnDefinition[] | undefined {
+    const names = [...this.members.keys()].sort(compare);
+    for (const n of names) {
+      const c = this.members.get(n)?.columns;
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  /** Every entry ordered by namespace, name, cluster, from `after` (an entry's sort key) on. */
+  *sorted(after?: string): Generator<ViewEntry> {
+    if (!this.sortedKeys) {
+      const all = [...this.entries.values()].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.cluster, b.cluster));
+      this.sortedKeys = all.map((e) => entryKey(e.cluster, e.namespace, e.name));
+    }
+    const keys = this.sortedKeys;
+    let i = 0;
+    if (after !== undefined) {
+      // Binary search for the first key past `after` (keys are ordered as sortKeyOf orders them).
+      let lo = 0;
+      let hi = keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sortKeyOfKey(keys[mid]!) <= after) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+    }
+    for (; i < keys.length; i++) {
+      const e = this.entries.get(keys[i]!);
+      if (e) yield e;
+    }
+  }
+
+  /** The entries of namespace/name, one per member holding it. */
+  lookup(namespace: string, name: string): ViewEntry[] {
+    const clusters = this.holders.get(nameKey(namespace, name)) ?? [];
+    return clusters.map((c) => this.entries.get(entryKey(c, namespace, name))).filter((e): e is ViewEntry => e !== undefined);
+  }
+
+  get(cluster: string, namespace: string, name: string): ViewEntry | undefined {
+    return this.entries.get(entryKey(cluster, namespace, name));
+  }
+
+  /**
+   * Registers a watcher and returns the events it must be sent first: those after `fromSeq` (a resume), or
+   * undefined when the window no longer holds them (the caller answers 410).
+   */
+  watchFrom(watcher: ViewWatcher, fromSeq: number): ViewEvent[] | undefined {
+    const oldest = this.ring.length === 0 ? this.seq + 1 : this.ring[this.ringStart]!.seq;
+    if (fromSeq > this.seq || fromSeq < oldest - 1) return undefined;
+    const replay: ViewEvent[] = [];
+    for (let i = 0; i < this.ring.length; i++) {
+      const e = this.ring[(this.ringStart + i) % this.ring.length]!;
+      if (e.seq > fromSeq) replay.push(e);
+    }
+    this.watchers.add(watcher);
+    return replay;
+  }
+
+  /** Registers a watcher at the current position (the caller sends the current entries first). */
+  watchNow(watcher: ViewWatcher): void {
+    this.watchers.add(watcher);
+  }
+
+  unwatch(watcher: ViewWatcher): void {
+    this.watchers.delete(watcher);
+  }
+
+  /** The oldest sequence a watch may resume after, minus one (for the 410 message). */
+  oldestResumable(): number {
+    return this.ring.length === 0 ? this.seq : this.ring[this.ringStart]!.seq - 1;
+  }
+
+  async stop(reason?: string): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const w of [...this.watchers]) w.close(reason);
+    this.watchers.clear();
+    const informers = [...this.members.values()].map((m) => m.informer.stop());
+    this.members.clear();
+    this.wakeSyncWaiters();
+    await Promise.all(informers);
+    this.o.onSize?.(-this.bytes);
+    this.bytes = 0;
+    this.entries.clear();
+    this.holders.clear();
+    this.ring.length = 0;
+  }
+
+  private dropCluster(cluster: string): void {
+    for (const e of [...this.entries.values()]) {
+      if (e.cluster === cluster) this.remove(e, undefined);
+    }
+  }
+
+  private apply(cluster: string, type: MemberEventType, item: MemberItem): void {
+    const meta = item.object.metadata;
+    const namespace = meta.namespace ?? '';
+    const name = String(meta.name ?? '');
+    const key = entryKey(cluster, namespace, name);
+    const existing = this.entries.get(key);
+    if (type === 'DELETED') {
+      if (existing) this.remove(existing, item.object.metadata.resourceVersion ? item : undefined);
+      return;
+    }
+    if (existing) {
+      if (existing.memberVersion === meta.resourceVersion) return;
+      const next = this.encode(cluster, item, existing.servedName);
+      this.replace(existing, next);
+      this.emit('MODIFIED', next, existing);
+      return;
+    }
+    const nk = nameKey(namespace, name);
+    const clusters = this.holders.get(nk) ?? [];
+    if (clusters.length === 1) this.rename(clusters[0]!, namespace, name, `${name}@${clusters[0]}`);
+    clusters.push(cluster);
+    clusters.sort(compare);
+    this.holders.set(nk, clusters);
+    const entry = this.encode(cluster, item, clusters.length > 1 ? `${name}@${cluster}` : name);
+    this.replace(undefined, entry);
+    this.emit('ADDED', entry);
+  }
+
+  /** Removes an entry (DELETED with its last state, or the member's final object when given). */
+  private remove(existing: ViewEntry, last: MemberItem | undefined): void {
+    const final = last ? this.encode(existing.cluster, last, existing.servedName) : this.restamp(existing, existing.servedName);
+    this.replace(existing, undefined);
+    this.emit('DELETED', final);
+    const nk = nameKey(existing.namespace, existing.name);
+    const clusters = (this.holders.get(nk) ?? []).filter((c) => c !== existing.cluster);
+    if (clusters.length === 0) this.holders.delete(nk);
+    else this.holders.set(nk, clusters);
+    if (clusters.length === 1) this.rename(clusters[0]!, existing.namespace, existing.name, existing.name);
+  }
+
+  /** Serves an entry under a new name: DELETED of the old name, ADDED of the new. */
+  private rename(cluster: string, namespace: string, name: string, servedName: string): void {
+    const e = this.entries.get(entryKey(cluster, namespace, name));
+    if (!e || e.servedName === servedName) return;
+    this.emit('DELETED', this.restamp(e, e.servedName));
+    const renamed = this.restamp(e, servedName);
+    this.replace(e, renamed);
+    this.emit('ADDED', renamed);
+  }
+
+  private replace(before: ViewEntry | undefined, after: ViewEntry | undefined): void {
+    const cost = (e: ViewEntry | undefined) => (e ? e.json.length + ENTRY_OVERHEAD_BYTES + (e.cells ? 16 * e.cells.length : 0) : 0);
+    const delta = cost(after) - cost(before);
+    this.bytes += delta;
+    if (delta !== 0) this.o.onSize?.(delta);
+    if (after) this.entries.set(entryKey(after.cluster, after.namespace, after.name), after);
+    else if (before) this.entries.delete(entryKey(before.cluster, before.namespace, before.name));
+    if (!before || !after) this.sortedKeys = undefined;
+  }
+
+  /** The next token: every event (and the entry it carries) is stamped with the position after it. */
+  private nextToken(): string {
+    return formatViewToken(this.epoch, this.seq + 1);
+  }
+
+  private encode(cluster: string, item: MemberItem, servedName: string): ViewEntry {
+    const object = item.object;
+    const meta = object.metadata;
+    const memberVersion = String(meta.resourceVersion ?? '');
+    const token = this.nextToken();
+    const name = String(meta.name ?? '');
+    meta.labels = { ...(meta.labels ?? {}), [CLUSTER_LABEL]: cluster };
+    meta.annotations = { ...(meta.annotations ?? {}), [CLUSTER_LABEL]: cluster };
+    meta.name = servedName;
+    meta.resourceVersion = token;
+    const json = JSON.stringify(object);
+    const cells = item.cells ? [servedName, ...item.cells.slice(1)] : undefined;
+    return {
+      cluster,
+      namespace: meta.namespace ?? '',
+      name,
+      servedName,
+      memberVersion,
+      labels: meta.labels,
+      extra: extraFieldValues(object as KubeObject, this.o.fields),
+      cells,
+      creationTimestamp: meta.creationTimestamp,
+      json,
+      token,
+    };
+  }
+
+  /** The entry re-encoded under a served name at the next token (renames, deletions without a final object). */
+  private restamp(e: ViewEntry, servedName: string): ViewEntry {
+    const object = JSON.parse(e.json) as KubeObject;
+    const token = this.nextToken();
+    object.metadata.name = servedName;
+    object.metadata.resourceVersion = token;
+    return { ...e, servedName, token, json: JSON.stringify(object), cells: e.cells ? [servedName, ...e.cells.slice(1)] : undefined };
+  }
+
+  private emit(type: ViewEventType, entry: ViewEntry, prev?: ViewEntry): void {
+    this.seq++;
+    const event: ViewEvent = { seq: this.seq, token: entry.token, type, entry, ...(prev ? { prev } : {}) };
+    const window = this.o.window ?? 10_000;
+    if (this.ring.length < window) this.ring.push(event);
+    else {
+      this.ring[this.ringStart] = event;
+      this.ringStart = (this.ringStart + 1) % this.ring.length;
+    }
+    for (const w of this.watchers) w.deliver(event);
+  }
+}
