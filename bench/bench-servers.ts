@@ -52,6 +52,8 @@ export interface HerdOptions {
   readonly version: string;
   /** Where Herd reads member credentials (`--member-credentials-dir`); `herd join --credentials-dir` writes there. */
   readonly memberCredentialsDir?: string;
+  /** Run Herd with the V8 inspector listening on 127.0.0.1 at this port (`node --inspect`). */
+  readonly inspectPort?: number;
 }
 
 /**
@@ -69,8 +71,10 @@ export async function startHerd(dir: string, teardown: Teardown, options: HerdOp
   const url = `https://127.0.0.1:${port}`;
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
+  const inspect = options.inspectPort !== undefined ? [`--inspect=127.0.0.1:${options.inspectPort}`] : [];
   const args = [
     ...profile,
+    ...inspect,
     herdEntryPoint(),
     'serve',
     '--mode=standalone',

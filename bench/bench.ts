@@ -4,6 +4,9 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_API_OPTIONS, runApiBench, type ApiBenchOptions } from './api-bench.js';
 import { DEFAULT_FANOUT_OPTIONS, runFanoutBench, type FanoutBenchOptions } from './fanout-bench.js';
+import { DEFAULT_FLEET_OPTIONS, runFleetBench, type FleetBenchOptions } from './fleet-bench.js';
+
+const F = DEFAULT_FLEET_OPTIONS;
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
 
@@ -11,6 +14,9 @@ benchmarks:
   api       LIST of 10k objects and GET/s: Herd (standalone, sqlite) vs a kube-apiserver, same run
   fanout    federated create → in all N members vs a direct create (N = 1, 3), and federated vs direct creates/s:
             Herd (standalone) with 3 joined kube-apiserver members, same run
+  fleet     the fleet view vs the members themselves: merged LIST of M pods over 3 members vs one kube-apiserver
+            holding all M, watch delay added by the view, Herd's memory per cached pod, and join → visible vs a
+            direct LIST: Herd (standalone) with kube-apiserver members, same run
 
 options (api):
   --objects N        objects loaded into each server (default ${DEFAULT_API_OPTIONS.objects})
@@ -24,18 +30,38 @@ options (fanout):
   --concurrency N      creates in flight for creates/s (default ${DEFAULT_FANOUT_OPTIONS.concurrency})
   --seconds N          creates/s measuring time per side, after ${DEFAULT_FANOUT_OPTIONS.warmupSeconds} s warm-up (default ${DEFAULT_FANOUT_OPTIONS.seconds})
   --unique-templates   give every object its own template, so each federated create pays Herd's template dry run
+
+options (fleet):
+  --objects M[,M…]     pods in the merged LIST, each M loaded on top of the previous (default ${F.objects.join(',')})
+  --concurrency N      pod creates in flight per stream while loading (default ${F.concurrency})
+  --iterations N       measured full LISTs per side and M, after ${F.warmups} warm-ups (default ${F.iterations})
+  --rates R[,R…]       watch-delay event rates per second (default ${F.rates.join(',')})
+  --watch-seconds N    watch-delay duration per rate (default ${F.watchSeconds})
+  --join-objects N     pods in the member that joins last (default ${F.joinObjects})
 `;
 
-const ONLY: Readonly<Record<string, readonly string[]>> = {
+type Benchmark = 'api' | 'fanout' | 'fleet';
+
+/** Options each benchmark takes besides --objects and --concurrency; any other is refused. */
+const OWN: Readonly<Record<Benchmark, readonly string[]>> = {
   api: ['iterations', 'get-seconds', 'profile'],
   fanout: ['seconds', 'unique-templates'],
+  fleet: ['iterations', 'rates', 'watch-seconds', 'join-objects'],
 };
+const COMMON = ['objects', 'concurrency', 'help'];
 
 function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`--${name} must be an integer from 1 to ${max}, got ${value}`);
   return n;
+}
+
+/** `10000,100000`: distinct positive integers, sorted ascending. */
+function positiveInts(name: string, value: string | undefined, fallback: readonly number[], max: number): number[] {
+  if (value === undefined) return [...fallback];
+  const values = value.split(',').map((v) => positiveInt(name, v.trim(), 0, max));
+  return [...new Set(values)].sort((a, b) => a - b);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -50,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
       profile: { type: 'boolean' },
       seconds: { type: 'string' },
       'unique-templates': { type: 'boolean' },
+      rates: { type: 'string' },
+      'watch-seconds': { type: 'string' },
+      'join-objects': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -58,17 +87,28 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
-  if (benchmark !== 'api' && benchmark !== 'fanout') {
+  if (!(benchmark in OWN)) {
     process.stderr.write(`unknown benchmark "${benchmark}"\n\n${USAGE}`);
     return 2;
   }
-  const foreign = Object.entries(ONLY)
-    .filter(([b]) => b !== benchmark)
-    .flatMap(([, names]) => names)
-    .filter((name) => values[name as keyof typeof values] !== undefined);
+  const allowed = new Set([...COMMON, ...OWN[benchmark as Benchmark]]);
+  const foreign = Object.keys(values).filter((name) => values[name as keyof typeof values] !== undefined && !allowed.has(name));
   if (foreign.length > 0) {
     process.stderr.write(`${foreign.map((n) => `--${n}`).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to ${benchmark}\n\n${USAGE}`);
     return 2;
+  }
+  if (benchmark === 'fleet') {
+    const options: FleetBenchOptions = {
+      ...F,
+      objects: positiveInts('objects', values.objects, F.objects, 1_000_000),
+      concurrency: positiveInt('concurrency', values.concurrency, F.concurrency, 256),
+      iterations: positiveInt('iterations', values.iterations, F.iterations, 1000),
+      rates: positiveInts('rates', values.rates, F.rates, 10_000),
+      watchSeconds: positiveInt('watch-seconds', values['watch-seconds'], F.watchSeconds, 600),
+      joinObjects: positiveInt('join-objects', values['join-objects'], F.joinObjects, 1_000_000),
+    };
+    await runFleetBench(options);
+    return 0;
   }
   if (benchmark === 'fanout') {
     const options: FanoutBenchOptions = {

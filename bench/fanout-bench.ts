@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { herdEntryPoint } from '../e2e/controlplane/herd-process.js';
 import { machineInfo, round } from './api-report.js';
-import { startFanoutFleet } from './fanout-fleet.js';
+import { startBenchFleet } from './bench-fleet.js';
 import { NameSource, measureLatency, measureThroughput, settle, type FanoutContext, type MemberTarget } from './fanout-measure.js';
-import { DEPLOYMENTS_PATH, deploymentTemplate, type DeploymentTemplate } from './fanout-payload.js';
+import { DEPLOYMENTS_PATH, FANOUT_NAMESPACE, deploymentTemplate, type DeploymentTemplate } from './fanout-payload.js';
 import { fanoutVerdicts, formatFanoutReport, latencySummary, throughputSide, writeFanoutResult, type FanoutBenchResult } from './fanout-report.js';
 import { HttpPool } from './http-pool.js';
 import { MemberWatch } from './member-watch.js';
@@ -59,7 +59,7 @@ export async function runFanoutBench(options: FanoutBenchOptions = DEFAULT_FANOU
   try {
     log(`starting a fleet of ${MEMBERS} members and Herd (standalone) under ${work}`);
     const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-    const fleet = await startFanoutFleet(work, teardown, { members: MEMBERS, version }, log);
+    const fleet = await startBenchFleet(work, teardown, { members: MEMBERS, namespaces: [FANOUT_NAMESPACE], version }, log);
     log(`Herd at ${fleet.herd.url}; members ${fleet.members.map((m) => `${m.name} ${m.url}`).join(', ')}`);
 
     const herdPool = new HttpPool(fleet.herd.url, fleet.herd.tls, options.concurrency);

@@ -21,6 +21,8 @@ export interface BenchRequest {
   readonly body?: string;
   /** Keep the body (to check it); otherwise it is only counted. */
   readonly keepBody?: boolean;
+  /** Sees every chunk of the body as it arrives (e.g. to count items of a list too large to keep). */
+  readonly onChunk?: (chunk: Buffer) => void;
 }
 
 /** No single request may take longer than this, headers or body. */
@@ -64,6 +66,7 @@ export class HttpPool {
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       if (req.keepBody) chunks.push(chunk);
+      req.onChunk?.(chunk);
     }
     return { status: res.statusCode, bytes, ...(req.keepBody ? { body: Buffer.concat(chunks) } : {}) };
   }

@@ -5,31 +5,47 @@ import { writeKubeconfig } from '../e2e/controlplane/kubeconfig.js';
 import { startLocalFleet, stopLocalFleet } from '../e2e/controlplane/local-fleet.js';
 import { tlsRequest } from '../e2e/controlplane/tls-request.js';
 import { startHerd, type BenchServer } from './bench-servers.js';
-import { FANOUT_NAMESPACE } from './fanout-payload.js';
 import type { ClientTls } from './http-pool.js';
 import type { Teardown } from './teardown.js';
 
 /** One member cluster: its own kube-apiserver, reached directly with its admin client certificate. */
-export interface FanoutMember {
+export interface BenchMember {
   readonly name: string;
   readonly url: string;
   readonly tls: ClientTls;
-  /** Its kube-apiserver; etcd is shared by every cluster of the fleet and listed in `FanoutFleet.etcdPid`. */
+  /** Its kube-apiserver; etcd is shared by every cluster of the fleet and listed in `BenchFleet.etcdPid`. */
   readonly pid: number;
+  /** Its admin kubeconfig and context: what `herd join` reads. */
+  readonly kubeconfig: string;
+  readonly context: string;
+  readonly region?: string;
+  readonly zone?: string;
 }
 
-/** Standalone Herd with every member joined and Ready, and the members themselves. */
-export interface FanoutFleet {
+/** Standalone Herd with the first members joined and Ready, and every member started (joined or not). */
+export interface BenchFleet {
   readonly herd: BenchServer;
-  readonly members: readonly FanoutMember[];
+  /** Every member, `member-1` first; the first `joined` of them are joined to Herd. */
+  readonly members: readonly BenchMember[];
   readonly etcdPid: number;
   readonly kubernetesVersion: string;
+  /** A kubeconfig reaching Herd as its admin (`herd join --herd-kubeconfig`). */
+  readonly herdKubeconfig: string;
+  /** The directory Herd reads member credentials from (`herd join --credentials-dir`). */
+  readonly credentialsDir: string;
 }
 
-export interface FanoutFleetOptions {
+export interface BenchFleetOptions {
+  /** Member clusters started. */
   readonly members: number;
+  /** How many of them (the first ones) are joined before this resolves; default all. */
+  readonly joined?: number;
+  /** Namespaces created directly in every member. */
+  readonly namespaces: readonly string[];
   /** Herd's version, for the report. */
   readonly version: string;
+  /** Run Herd with the V8 inspector on 127.0.0.1 at this port (`node --inspect`), e.g. to force a GC before reading its heap. */
+  readonly herdInspectPort?: number;
 }
 
 const READY_TIMEOUT_MS = 180_000;
@@ -38,18 +54,25 @@ const MEMBERCLUSTERS = '/apis/federation.herd.io/v1alpha1/memberclusters';
 /**
  * Under `work`: a local fleet of `members` clusters (real kube-apiservers, one shared etcd, no controllers on the
  * members, no aggregated Herd) and, started alongside, `herd serve --mode standalone` reading member credentials from
- * a directory. Each member gets the namespace `bench` and is joined with `herd join --credentials-dir`, as a user of
- * standalone Herd would; this resolves once every MemberCluster is Ready and Herd serves FederatedDeployments.
+ * a directory. Each member gets `namespaces`, created directly; the first `joined` members are joined with
+ * `herd join --credentials-dir`, as a user of standalone Herd would. Resolves once those MemberClusters are Ready
+ * and Herd serves FederatedDeployments. Everything started is registered with `teardown`.
  */
-export async function startFanoutFleet(work: string, teardown: Teardown, o: FanoutFleetOptions, log: (line: string) => void): Promise<FanoutFleet> {
+export async function startBenchFleet(work: string, teardown: Teardown, o: BenchFleetOptions, log: (line: string) => void): Promise<BenchFleet> {
   const fleetDir = join(work, 'fleet');
   const herdDir = join(work, 'herd');
   const credentialsDir = join(herdDir, 'member-credentials');
   teardown.add('local fleet', () => stopLocalFleet(fleetDir));
+  const profileDir = process.env.HERD_BENCH_CPU_PROFILE_DIR;
   // Both starts settle before anything fails, so each has registered its teardown by then.
   const started = await Promise.allSettled([
     startLocalFleet({ stateDir: fleetDir, members: o.members, workloads: false, herd: false, log: (line) => log(`  fleet: ${line}`) }),
-    startHerd(herdDir, teardown, { version: o.version, memberCredentialsDir: credentialsDir, ...(process.env.HERD_BENCH_CPU_PROFILE_DIR ? { cpuProfileDir: process.env.HERD_BENCH_CPU_PROFILE_DIR } : {}) }),
+    startHerd(herdDir, teardown, {
+      version: o.version,
+      memberCredentialsDir: credentialsDir,
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+      ...(o.herdInspectPort !== undefined ? { inspectPort: o.herdInspectPort } : {}),
+    }),
   ]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -60,35 +83,43 @@ export async function startFanoutFleet(work: string, teardown: Teardown, o: Fano
     if (!record) throw new Error(`the fleet did not start ${name}`);
     return record.pid;
   };
-  const records = state.clusters.filter((c) => c.role === 'member');
-  const members = records.map((c) => ({
-    name: c.name,
-    url: c.server,
-    tls: { caFile: c.caFile, certFile: c.clientCertFile, keyFile: c.clientKeyFile },
-    pid: pid(`${c.name}/kube-apiserver`),
-  }));
+  const members: BenchMember[] = state.clusters
+    .filter((c) => c.role === 'member')
+    .map((c) => ({
+      name: c.name,
+      url: c.server,
+      tls: { caFile: c.caFile, certFile: c.clientCertFile, keyFile: c.clientKeyFile },
+      pid: pid(`${c.name}/kube-apiserver`),
+      kubeconfig: c.kubeconfig,
+      context: c.context,
+      ...(c.region ? { region: c.region } : {}),
+      ...(c.zone ? { zone: c.zone } : {}),
+    }));
 
   for (const m of members) {
-    const body = JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FANOUT_NAMESPACE } });
-    const res = await tlsRequest(`${m.url}/api/v1/namespaces`, m.tls, { method: 'POST', body, timeoutMs: 30_000 });
-    if (res.status !== 201) throw new Error(`creating namespace ${FANOUT_NAMESPACE} in ${m.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+    for (const namespace of o.namespaces) {
+      const body = JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+      const res = await tlsRequest(`${m.url}/api/v1/namespaces`, m.tls, { method: 'POST', body, timeoutMs: 30_000 });
+      if (res.status !== 201) throw new Error(`creating namespace ${namespace} in ${m.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+    }
   }
 
   const herdKubeconfig = join(herdDir, 'admin.kubeconfig');
   writeKubeconfig(herdKubeconfig, [{ context: 'herd', server: herd.url, caFile: herd.tls.caFile, clientCertFile: herd.tls.certFile, clientKeyFile: herd.tls.keyFile }]);
-  for (const c of records) {
-    const args = ['join', c.name, '--kubeconfig', c.kubeconfig, '--context', c.context, '--herd-kubeconfig', herdKubeconfig, '--credentials-dir', credentialsDir];
-    if (c.region) args.push('--region', c.region);
-    if (c.zone) args.push('--zone', c.zone);
+  const joined = members.slice(0, o.joined ?? members.length);
+  for (const m of joined) {
+    const args = ['join', m.name, '--kubeconfig', m.kubeconfig, '--context', m.context, '--herd-kubeconfig', herdKubeconfig, '--credentials-dir', credentialsDir];
+    if (m.region) args.push('--region', m.region);
+    if (m.zone) args.push('--zone', m.zone);
     await herdCli(args);
-    log(`joined ${c.name} to Herd (herd join --credentials-dir)`);
+    log(`joined ${m.name} to Herd (herd join --credentials-dir)`);
   }
-  await waitFor(`MemberClusters ${members.map((m) => m.name).join(', ')} Ready`, () => allReady(herd, members.map((m) => m.name)));
+  await waitFor(`MemberClusters ${joined.map((m) => m.name).join(', ')} Ready`, () => allReady(herd, joined.map((m) => m.name)));
   await waitFor('Herd serving federateddeployments', async () => {
     const res = await tlsRequest(`${herd.url}/apis/federation.herd.io/v1alpha1`, herd.tls).catch(() => undefined);
     return res?.status === 200 && res.body.includes('"federateddeployments"');
   });
-  return { herd, members, etcdPid: pid('etcd'), kubernetesVersion: state.kubernetesVersion };
+  return { herd, members, etcdPid: pid('etcd'), kubernetesVersion: state.kubernetesVersion, herdKubeconfig, credentialsDir };
 }
 
 /** `node dist/server/herd.js <args>`; rejects with its output when it fails. */
