@@ -272,6 +272,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         cert: readFileSync(o.tlsCertFile),
         key: readFileSync(o.tlsKeyFile),
         requestCert: true,
+        // Watch events are small writes that must leave at once (Nagle would hold them for the peer's ACK).
+        noDelay: true,
         rejectUnauthorized: false,
       },
       logger: { level: o.logLevel ?? 'info' },

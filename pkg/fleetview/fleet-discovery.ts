@@ -159,6 +159,11 @@ export class FleetDiscovery {
     await Promise.all([this.running, this.queued]);
   }
 
+  /** Whether the member's discovery has been read at least once (a member just joined may not have been yet). */
+  hasRead(member: string): boolean {
+    return this.known.has(member);
+  }
+
   /** For request routing: the resource if any member serves it. A miss re-reads discovery first (at most every 30 s). */
   async resolve(group: string, version: string, resource: string): Promise<ViewResource | undefined> {
     await this.first;

@@ -52,7 +52,8 @@ export class FleetViewCache {
       const members = this.o.members.list();
       for (const c of this.caches.values()) c.setMembers(members);
     });
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    // A cache stops within about idleMs of its last use, however short idleMs is.
+    this.sweeper = setInterval(() => this.sweep(), Math.min(SWEEP_INTERVAL_MS, this.o.idleMs ?? DEFAULT_FLEET_CACHE_IDLE_MS));
     this.sweeper.unref();
   }
 
@@ -75,14 +76,15 @@ export class FleetViewCache {
     if (!cache) {
       if (this.total >= this.maxBytes) this.evictIdle(this.total - this.maxBytes + 1);
       if (this.total >= this.maxBytes) throw this.fullError(ref.resource);
-      cache = new MergedResource({
+      const created: MergedResource = new MergedResource({
         ...ref,
         fields: selectableFields(ref.group, ref.resource, ref.namespaced),
         ...(this.o.window ? { window: this.o.window } : {}),
         ...(this.o.pageSize ? { pageSize: this.o.pageSize } : {}),
         ...(this.o.log ? { log: this.o.log } : {}),
-        onSize: (delta) => this.grew(key, delta),
+        onSize: (delta) => this.grew(key, created, delta),
       });
+      cache = created;
       this.caches.set(key, cache);
       cache.setMembers(this.o.members.list());
     }
@@ -96,13 +98,12 @@ export class FleetViewCache {
     );
   }
 
-  private grew(key: string, delta: number): void {
+  private grew(key: string, cache: MergedResource, delta: number): void {
     this.total += delta;
-    if (delta <= 0 || this.total <= this.maxBytes) return;
+    // A cache already dropped (stopping) makes no room for itself, and is not the cache now under its key.
+    if (delta <= 0 || this.total <= this.maxBytes || this.caches.get(key) !== cache) return;
     this.evictIdle(this.total - this.maxBytes, key);
     if (this.total <= this.maxBytes) return;
-    const cache = this.caches.get(key);
-    if (!cache) return;
     this.caches.delete(key);
     const why = `the fleet view cache of ${cache.o.resource} was dropped: the fleet view would need more than the ${this.maxBytes} bytes allowed by --fleet-cache-max-bytes`;
     this.o.log?.(why);

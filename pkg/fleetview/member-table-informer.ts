@@ -110,8 +110,9 @@ export class MemberTableInformer {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      const done = () => (clearTimeout(t), this.abort.signal.removeEventListener('abort', done), resolve());
+      const t = setTimeout(done, ms);
+      this.abort.signal.addEventListener('abort', done, { once: true });
     });
   }
 
@@ -132,9 +133,10 @@ export class MemberTableInformer {
     const seen = new Set<string>();
     let token = '';
     let rv = '';
-    do {
+    for (;;) {
       const q = `limit=${this.o.pageSize ?? 500}&includeObject=Object${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
       const res = await this.o.client.call('GET', `${this.o.path}?${q}`, undefined, this.o.listTimeoutMs ?? 60_000, { accept: TABLE_ACCEPT });
+      if (this.abort.signal.aborted) return;
       if (res.status === 410 && token) {
         // The member compacted the list's snapshot away between pages: start the list over.
         seen.clear();
@@ -155,7 +157,8 @@ export class MemberTableInformer {
       }
       token = page.metadata?.continue ?? '';
       rv = page.metadata?.resourceVersion ?? rv;
-    } while (token && !this.abort.signal.aborted);
+      if (!token) break;
+    }
     this.removeAll(seen);
     this.rv = rv;
     this.o.onSynced?.();
@@ -181,6 +184,11 @@ export class MemberTableInformer {
       if (res.statusCode === 410) {
         this.rv = '';
         return 0;
+      }
+      if (res.statusCode === 404) {
+        // The resource went away while followed (its CRD deleted): list again, which finds it not served.
+        this.rv = '';
+        throw new NotServedError(`${this.o.path} is no longer served by ${this.o.cluster}`);
       }
       throw new Error(`watch ${this.o.path}: HTTP ${res.statusCode}`);
     }

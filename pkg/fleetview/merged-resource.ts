@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../api/meta/object-meta.js';
 import { CLUSTER_LABEL } from '../../api/fleet/v1alpha1/well-known.js';
+import { newServiceUnavailable } from '../apimachinery/status-error.js';
 import type { TableColumnDefinition } from '../apimachinery/table.js';
 import type { FleetMember } from './fleet-members.js';
 import { MemberTableInformer, type MemberEventType, type MemberItem } from './member-table-informer.js';
@@ -110,6 +111,7 @@ export class MergedResource {
   private sortedKeys: string[] | undefined;
   private bytes = 0;
   private stopped = false;
+  private stopReason: string | undefined;
   lastUsed = Date.now();
 
   constructor(readonly o: MergedResourceOptions) {}
@@ -195,13 +197,17 @@ export class MergedResource {
 
   /**
    * Waits until every member's first list arrived, or until each member still missing has had `timeoutMs` since its
-   * informer started; resolves with the members still missing (left out of the answer).
+   * informer started; resolves with the members still missing (left out of the answer). Rejects with 503 when the
+   * cache stopped (dropped for memory, or idle) before or while waiting: what it holds is no answer then.
    */
   async waitForSync(timeoutMs: number): Promise<string[]> {
     for (;;) {
+      if (this.stopped) {
+        throw newServiceUnavailable(`the fleet view cache of ${this.o.resource} was stopped${this.stopReason ? ` (${this.stopReason})` : ''}; try again`);
+      }
       const missing = [...this.members.values()].filter((m) => !m.synced);
       const waitMs = Math.max(0, ...missing.map((m) => m.startedAt + timeoutMs - Date.now()));
-      if (missing.length === 0 || waitMs === 0 || this.stopped) return missing.map((m) => m.member.name);
+      if (missing.length === 0 || waitMs === 0) return missing.map((m) => m.member.name);
       await new Promise<void>((resolve) => {
         const done = () => (clearTimeout(t), this.syncWaiters.delete(done), resolve());
         const t = setTimeout(done, waitMs);
@@ -281,7 +287,8 @@ export class MergedResource {
   }
 
   unwatch(watcher: ViewWatcher): void {
-    this.watchers.delete(watcher);
+    // A watch is a use: the idle time counts from its end.
+    if (this.watchers.delete(watcher)) this.lastUsed = Date.now();
   }
 
   /** The oldest sequence a watch may resume after, minus one (for the 410 message). */
@@ -289,20 +296,22 @@ export class MergedResource {
     return this.ring.length === 0 ? this.seq : this.ring[this.ringStart]!.seq - 1;
   }
 
+  /**
+   * Stops the informers and ends every watch. The memory counts as released at once (the owner drops the cache);
+   * the entries stay for a list or get still reading them, and go with the cache.
+   */
   async stop(reason?: string): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopReason = reason;
     for (const w of [...this.watchers]) w.close(reason);
     this.watchers.clear();
     const informers = [...this.members.values()].map((m) => m.informer.stop());
     this.members.clear();
-    this.wakeSyncWaiters();
-    await Promise.all(informers);
     this.o.onSize?.(-this.bytes);
     this.bytes = 0;
-    this.entries.clear();
-    this.holders.clear();
-    this.ring.length = 0;
+    this.wakeSyncWaiters();
+    await Promise.all(informers);
   }
 
   private dropCluster(cluster: string): void {

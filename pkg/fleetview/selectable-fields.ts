@@ -35,12 +35,25 @@ export function selectableFields(group: string, resource: string, namespaced: bo
   return [...(namespaced ? ['metadata.namespace'] : []), 'metadata.name', ...(EXTRA_FIELDS[`${group}/${resource}`] ?? [])];
 }
 
+/** Fields whose value is not at their own path: an event's `source` is source.component, a job's `status.successful` is status.succeeded. */
+const FIELD_PATHS: Readonly<Record<string, readonly string[]>> = {
+  source: ['source', 'component'],
+  'status.successful': ['status', 'succeeded'],
+};
+
+/** What upstream compares for a field the object leaves out: Go's zero value of its type, printed. */
+const ABSENT_VALUES: Readonly<Record<string, string>> = {
+  'spec.hostNetwork': 'false',
+  'spec.unschedulable': 'false',
+  'status.replicas': '0',
+  'status.successful': '0',
+};
+
 function valueAt(object: KubeObject, field: string): string {
-  // Upstream's event `source` field is source.component.
-  const path = field === 'source' ? ['source', 'component'] : field.split('.');
+  const path = FIELD_PATHS[field] ?? field.split('.');
   let v: unknown = object;
   for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-  if (v === undefined || v === null) return field === 'spec.hostNetwork' || field === 'spec.unschedulable' ? 'false' : '';
+  if (v === undefined || v === null) return ABSENT_VALUES[field] ?? '';
   return typeof v === 'string' ? v : String(v);
 }
 

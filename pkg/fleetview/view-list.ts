@@ -16,7 +16,8 @@ const CHUNK_ITEMS = 1000;
 /**
  * A list of the view as chunks of text, read from the merged cache in namespace, name, cluster order. An unpaged
  * list streams as it goes; a paged one (limit) collects its page first, since its continue token goes in front.
- * A continue token from an earlier cache (restarted since) is 410 Expired, as upstream's expired tokens are.
+ * A continue token from an earlier cache (restarted since) is 410 Expired, as upstream's expired tokens are, with a
+ * fresh token in the Status that continues after the same item.
  */
 export function* viewList(resource: MergedResource, scope: ViewScope, enc: ViewEncoding, o: ViewListOptions = {}): Generator<string> {
   const matches = scopeMatcher(resource, scope);
@@ -25,7 +26,8 @@ export function* viewList(resource: MergedResource, scope: ViewScope, enc: ViewE
   let after: string | undefined;
   if (o.continue) {
     const token = parseContinueToken(o.continue);
-    if (token.epoch !== resource.epoch) throw newContinueExpired();
+    // As upstream: 410 with a token that continues after the same item in the cache as it is now.
+    if (token.epoch !== resource.epoch) throw newContinueExpired(formatContinueToken(resource.epoch, token.lastKey));
     after = token.lastKey;
   }
   const resourceVersion = resource.currentToken();

@@ -17,8 +17,9 @@ export function formatViewToken(epoch: string, seq: number): string {
 /** Parses a token; a string that cannot be one is a 400, as a malformed resourceVersion is upstream. */
 export function parseViewToken(text: string): ViewToken {
   const dot = text.lastIndexOf('.');
-  const seq = Number(text.slice(dot + 1));
-  if (dot <= 0 || !Number.isSafeInteger(seq) || seq < 0 || !/^[A-Za-z0-9_-]+$/.test(text.slice(0, dot))) {
+  const digits = text.slice(dot + 1);
+  const seq = Number(digits);
+  if (dot <= 0 || !/^\d+$/.test(digits) || !Number.isSafeInteger(seq) || !/^[A-Za-z0-9_-]+$/.test(text.slice(0, dot))) {
     throw newBadRequest(`invalid resource version: ${JSON.stringify(text)}: not a resourceVersion of the fleet view`);
   }
   return { epoch: text.slice(0, dot), seq };

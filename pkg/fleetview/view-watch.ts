@@ -44,10 +44,18 @@ function sharedLine(event: ViewEvent, key: string, encode: () => string): string
 
 const eventLine = (type: string, object: string) => `{"type":"${type}","object":${object}}\n`;
 
+/** The entry before a change, stamped with the change's token: what a watcher it stops matching gets as DELETED. */
+function asOf(prev: ViewEntry, token: string): ViewEntry {
+  const object = JSON.parse(prev.json) as { metadata: { resourceVersion?: string } };
+  object.metadata.resourceVersion = token;
+  return { ...prev, token, json: JSON.stringify(object) };
+}
+
 /**
  * Starts a watch of the view. Resuming from a token replays the window's events after it; a token the cache cannot
  * serve (too old, or from a cache since restarted) returns the 410 Status to send instead. Selectors apply as the
- * watch cache applies them: an object that starts matching is ADDED, one that stops matching is DELETED.
+ * watch cache applies them: an object that starts matching is ADDED, one that stops matching is DELETED. The current
+ * objects a watch starts with are encoded as the sink takes them, so a slow client never holds them all queued.
  */
 export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void } | Status {
   const { resource, encoding } = o;
@@ -58,6 +66,12 @@ export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void
   let writing = false;
   let ended = false;
   let columnsSent = false;
+  /** The current objects still to send as ADDED, when the watch starts with them. */
+  let initial: Iterator<ViewEntry> | undefined;
+  /** What follows the initial objects: the initial-events-end bookmark, when asked for. */
+  let initialEnd: string | undefined;
+  /** Events that came while the initial objects were going out; delivered after them. */
+  let held: ViewEvent[] = [];
 
   const encodeEntry = (type: ViewEventType | 'INITIAL', entry: ViewEntry, event?: ViewEvent): string => {
     const wireType = type === 'INITIAL' ? 'ADDED' : type;
@@ -82,7 +96,9 @@ export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void
 
   const pump = () => {
     writing = true;
-    while (queue.length > 0 && !ended) {
+    while (!ended) {
+      if (queue.length === 0 && initial) nextInitial();
+      if (queue.length === 0) break;
       let batch = '';
       while (queue.length > 0 && batch.length < WRITE_BATCH_BYTES) batch += queue.shift()!;
       queuedBytes -= batch.length;
@@ -94,7 +110,35 @@ export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void
     writing = false;
   };
 
+  /** Encodes the next batch of initial objects; after the last, the initial-events-end bookmark and the held events. */
+  const nextInitial = () => {
+    let bytes = 0;
+    while (initial && !ended && bytes < WRITE_BATCH_BYTES) {
+      const next = initial.next();
+      if (next.done) {
+        initial = undefined;
+        if (initialEnd) enqueue(initialEnd);
+        const later = held;
+        held = [];
+        for (const e of later) {
+          queuedBytes -= e.entry.json.length;
+          deliver(e);
+        }
+      } else if (matches(next.value)) {
+        const line = encodeEntry('INITIAL', next.value);
+        bytes += line.length;
+        enqueue(line);
+      }
+    }
+  };
+
   const deliver = (event: ViewEvent) => {
+    if (initial) {
+      held.push(event);
+      queuedBytes += event.entry.json.length;
+      if (queuedBytes > MAX_QUEUED_BYTES) finish();
+      return;
+    }
     const now = matches(event.entry);
     if (event.type === 'ADDED') {
       if (now) enqueue(encodeEntry('ADDED', event.entry, event));
@@ -103,7 +147,7 @@ export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void
     } else {
       const before = event.prev ? matches(event.prev) : now;
       if (now) enqueue(encodeEntry(before ? 'MODIFIED' : 'ADDED', event.entry, before ? event : undefined));
-      else if (before && event.prev) enqueue(encodeEntry('DELETED', { ...event.prev, token: event.token }));
+      else if (before && event.prev) enqueue(encodeEntry('DELETED', asOf(event.prev, event.token)));
     }
   };
 
@@ -112,7 +156,12 @@ export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void
   const watcher: ViewWatcher = {
     deliver,
     close(reason) {
-      if (reason) enqueue(eventLine('ERROR', JSON.stringify(newInternalError(reason).status)));
+      if (reason && !ended) {
+        // Straight to the queue: the end goes out now, not after initial objects still unsent.
+        const line = eventLine('ERROR', JSON.stringify(newInternalError(reason).status));
+        queue.push(line);
+        queuedBytes += line.length;
+      }
       finish();
     },
   };
@@ -125,6 +174,8 @@ export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void
       o.sink.write(rest);
     }
     ended = true;
+    initial = undefined;
+    held = [];
     clearTimeout(timeout);
     clearInterval(bookmarks);
     resource.unwatch(watcher);
@@ -133,20 +184,29 @@ export function startViewWatch(o: ViewWatchOptions): { readonly stop: () => void
   };
 
   const rv = o.resourceVersion;
-  if (rv !== '' && rv !== '0') {
+  if (rv !== '' && rv !== '0' && !o.sendInitialEvents) {
     const token = parseViewToken(rv);
     const replay = token.epoch === resource.epoch ? resource.watchFrom(watcher, token.seq) : undefined;
     if (!replay) return newResourceExpired(`too old resource version: ${rv} (${resource.currentToken()})`).status;
     for (const e of replay) deliver(e);
   } else {
+    // A WatchList names its resourceVersion as a lower bound (NotOlderThan), which the cache is past: it starts, as
+    // '' and '0' do, with every current object.
+    if (rv !== '' && rv !== '0') parseViewToken(rv);
     resource.watchNow(watcher);
-    for (const e of resource.sorted()) if (matches(e)) enqueue(encodeEntry('INITIAL', e));
+    // As kube-apiserver: the initial-events-end bookmark only for a watch that allowed bookmarks.
+    if (o.sendInitialEvents && o.allowBookmarks) initialEnd = eventLine('BOOKMARK', encodeBookmark(resource, encoding, resource.currentToken(), true));
+    initial = [...resource.sorted()][Symbol.iterator]();
+    pump();
   }
-  if (o.sendInitialEvents) enqueue(eventLine('BOOKMARK', encodeBookmark(resource, encoding, resource.currentToken(), true)));
+  if (ended) return { stop: finish };
 
   timeout = setTimeout(finish, o.timeoutMs);
   if (o.allowBookmarks) {
-    bookmarks = setInterval(() => enqueue(eventLine('BOOKMARK', encodeBookmark(resource, encoding, resource.currentToken(), false))), o.bookmarkIntervalMs ?? 60_000);
+    // Not while initial objects are still going out: a bookmark then would skip the events held behind them.
+    bookmarks = setInterval(() => {
+      if (!initial) enqueue(eventLine('BOOKMARK', encodeBookmark(resource, encoding, resource.currentToken(), false)));
+    }, o.bookmarkIntervalMs ?? 60_000);
     bookmarks.unref();
   }
   return { stop: finish };

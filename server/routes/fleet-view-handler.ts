@@ -79,7 +79,8 @@ export function fleetViewHandler(deps: FleetViewHandlerDeps) {
     const ref = await deps.discovery.resolve(info.apiGroup, info.apiVersion, info.resource);
     if (!ref || (info.namespace && !ref.namespaced)) throw pathNotFound();
 
-    const members = deps.members.list().filter((m) => ref.members.includes(m.name));
+    // A member whose discovery has not been read yet (it just joined) is asked too: its informer finds out.
+    const members = deps.members.list().filter((m) => ref.members.includes(m.name) || !deps.discovery.hasRead(m.name));
     const decisions = await Promise.all(
       members.map(async (m) => ({
         member: m.name,
