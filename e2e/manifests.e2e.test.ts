@@ -79,6 +79,7 @@ describe('manifests/base', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort()).toEqual(
       [
         'APIService//v1alpha1.federation.herd.io',
+        'APIService//v1alpha1.fleet.herd.io',
         'ClusterRole//herd-admin',
         'ClusterRole//herd-apiserver',
         'ClusterRole//herd-edit',
@@ -114,21 +115,24 @@ describe('manifests/base', () => {
       '--data-dir=/var/lib/herd',
       '--kubeconfig=/var/run/herd/host/kubeconfig',
     ]);
-    const apiService = find(objects, 'APIService', 'v1alpha1.federation.herd.io').spec as { caBundle: string; service: object };
-    expect(apiService.service).toEqual({ namespace: 'herd-system', name: 'herd-apiserver', port: 443 });
-    expect(apiService.caBundle).toBe((find(objects, 'Secret', 'herd-apiserver-tls').data as Record<string, string>)['ca.crt']);
+    for (const name of ['v1alpha1.federation.herd.io', 'v1alpha1.fleet.herd.io']) {
+      const apiService = find(objects, 'APIService', name).spec as { caBundle: string; service: object };
+      expect(apiService.service).toEqual({ namespace: 'herd-system', name: 'herd-apiserver', port: 443 });
+      expect(apiService.caBundle).toBe((find(objects, 'Secret', 'herd-apiserver-tls').data as Record<string, string>)['ca.crt']);
+    }
   });
 
   it('passes a server-side dry run on the host', async () => {
     const out = await withHerdNamespace(() => kubectlOk(fleet, host, ['apply', '--dry-run=server', '-k', join(manifests, 'base')]));
     console.log(`[manifests] kubectl apply --dry-run=server -k manifests/base:\n${out}`);
     const lines = out.trim().split('\n');
-    expect(lines).toHaveLength(19);
+    expect(lines).toHaveLength(20);
     for (const line of lines) expect(line).toMatch(/^\S+ (created|configured|unchanged) \(server dry run\)$/);
     for (const name of [
       'deployment.apps/herd-apiserver',
       'service/herd-apiserver',
       'apiservice.apiregistration.k8s.io/v1alpha1.federation.herd.io',
+      'apiservice.apiregistration.k8s.io/v1alpha1.fleet.herd.io',
       'rolebinding.rbac.authorization.k8s.io/herd-apiserver-auth-reader',
       'clusterrole.rbac.authorization.k8s.io/herd-view',
       'persistentvolumeclaim/herd-data',
@@ -177,6 +181,13 @@ describe('manifests/base', () => {
       expect(writable, `${resource} writable`).toContain(resource);
     }
   });
+
+  it('grants view the fleet view and reads through the member proxies, and edit the writes through them', async () => {
+    const objects = await render(join(manifests, 'base'));
+    const fleetRules = (role: string) => rules(objects, role).filter((r) => r.apiGroups?.includes('fleet.herd.io'));
+    expect(fleetRules('herd-view')).toEqual([{ apiGroups: ['fleet.herd.io'], resources: ['views/proxy', 'clusters/proxy'], verbs: ['get'] }]);
+    expect(fleetRules('herd-edit')).toEqual([{ apiGroups: ['fleet.herd.io'], resources: ['clusters/proxy'], verbs: ['get', 'create', 'update', 'patch', 'delete'] }]);
+  });
 });
 
 describe('manifests/overlays', () => {
@@ -204,8 +215,10 @@ describe('manifests/overlays', () => {
     const secret = find(items, 'Secret', 'herd-apiserver-tls') as K8sObject & { data: Record<string, string>; type: string };
     expect(secret.type).toBe('kubernetes.io/tls');
     expect(Buffer.from(secret.data['tls.crt']!, 'base64').toString()).toBe(serving.certPem);
-    const apiService = find(items, 'APIService', 'v1alpha1.federation.herd.io').spec as { caBundle: string };
-    expect(Buffer.from(apiService.caBundle, 'base64').toString()).toBe(ca.certPem);
+    for (const name of ['v1alpha1.federation.herd.io', 'v1alpha1.fleet.herd.io']) {
+      const apiService = find(items, 'APIService', name).spec as { caBundle: string };
+      expect(Buffer.from(apiService.caBundle, 'base64').toString(), name).toBe(ca.certPem);
+    }
   });
 
   it('etcd: renders two replicas on the etcd backend without the sqlite claim', async () => {
@@ -227,8 +240,10 @@ describe('manifests/overlays', () => {
     const certificate = find(objects, 'Certificate', 'herd-apiserver-tls').spec as { dnsNames: string[]; secretName: string };
     expect(certificate.dnsNames).toContain('herd-apiserver.herd-system.svc');
     expect(certificate.secretName).toBe('herd-apiserver-tls');
-    const apiService = find(objects, 'APIService', 'v1alpha1.federation.herd.io');
-    expect(apiService.metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'herd-system/herd-apiserver-tls' });
-    expect(apiService.spec).not.toHaveProperty('caBundle');
+    for (const name of ['v1alpha1.federation.herd.io', 'v1alpha1.fleet.herd.io']) {
+      const apiService = find(objects, 'APIService', name);
+      expect(apiService.metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'herd-system/herd-apiserver-tls' });
+      expect(apiService.spec).not.toHaveProperty('caBundle');
+    }
   });
 });

@@ -161,9 +161,10 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions & Record<s
   };
   app.addHook('onRequestAbort', async (request) => release(request));
   app.addHook('onResponse', async (request, reply) => {
+    const counted = request.herdInFlight !== undefined;
     release(request);
     const info = request.herdInfo;
-    if (!info || info.verb === 'watch' || request.herdInFlight === undefined) return;
+    if (!info || info.verb === 'watch' || !counted) return;
     const resource = info.isResourceRequest ? info.resource : '';
     deps.metrics.requests.inc({ verb: info.verb, resource, code: String(reply.statusCode) });
     deps.metrics.latency.observe({ verb: info.verb, resource }, reply.elapsedTime / 1000);

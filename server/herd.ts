@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { devCommand } from './cli/dev-command.js';
 import { explainCommand } from './cli/explain-command.js';
 import { joinCommand, unjoinCommand } from './cli/join-command.js';
+import { kubeconfigCommand } from './cli/kubeconfig-command.js';
 import { serveCommand } from './cli/serve-command.js';
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
   .addCommand(joinCommand())
   .addCommand(unjoinCommand())
   .addCommand(explainCommand())
+  .addCommand(kubeconfigCommand())
   .addCommand(devCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { FLEET_GROUP, FLEET_VERSION } from '../../api/fleet/v1alpha1/well-known.js';
 
 /** Where Herd is registered on the host: namespace and Service names the APIService points at. */
 export const HERD_NAMESPACE = 'herd-system';
@@ -15,13 +16,30 @@ export interface RegistrationInput {
   readonly caPem: string;
 }
 
+/** The APIServices Herd serves: its federation API and the fleet view (`views/global/proxy`, `clusters/{name}/proxy`). */
+export const HERD_API_SERVICES = [`${HERD_VERSION}.${HERD_GROUP}`, `${FLEET_VERSION}.${FLEET_GROUP}`] as const;
+
 /**
- * The host objects that make kube-apiserver route `federation.herd.io` to a Herd process on this machine: an
- * ExternalName Service to localhost (aggregator routing stays off), the APIService with the serving CA, RBAC for
- * Herd's own identity (delegated authentication and authorization, the authentication ConfigMap, namespaces, read
- * access to the member credential Secrets in herd-system), and ClusterRoles aggregated into view/edit/admin.
+ * The host objects that make kube-apiserver route `federation.herd.io` and `fleet.herd.io` to a Herd process on this
+ * machine: an ExternalName Service to localhost (aggregator routing stays off), one APIService per group with the
+ * serving CA, RBAC for Herd's own identity (delegated authentication and authorization, the authentication ConfigMap,
+ * namespaces, read access to the member credential Secrets in herd-system), and ClusterRoles aggregated into
+ * view/edit/admin: view reads the fleet view and the member proxies, edit also writes through the member proxies.
  */
 export function registrationManifests(input: RegistrationInput): string {
+  const apiService = (group: string, version: string): object => ({
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name: `${version}.${group}` },
+    spec: {
+      group,
+      version,
+      service: { name: HERD_SERVICE, namespace: HERD_NAMESPACE, port: input.port },
+      caBundle: Buffer.from(input.caPem).toString('base64'),
+      groupPriorityMinimum: 1000,
+      versionPriority: 15,
+    },
+  });
   const docs: object[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: HERD_NAMESPACE } },
     {
@@ -30,19 +48,8 @@ export function registrationManifests(input: RegistrationInput): string {
       metadata: { name: HERD_SERVICE, namespace: HERD_NAMESPACE },
       spec: { type: 'ExternalName', externalName: 'localhost' },
     },
-    {
-      apiVersion: 'apiregistration.k8s.io/v1',
-      kind: 'APIService',
-      metadata: { name: `${HERD_VERSION}.${HERD_GROUP}` },
-      spec: {
-        group: HERD_GROUP,
-        version: HERD_VERSION,
-        service: { name: HERD_SERVICE, namespace: HERD_NAMESPACE, port: input.port },
-        caBundle: Buffer.from(input.caPem).toString('base64'),
-        groupPriorityMinimum: 1000,
-        versionPriority: 15,
-      },
-    },
+    apiService(HERD_GROUP, HERD_VERSION),
+    apiService(FLEET_GROUP, FLEET_VERSION),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
@@ -90,8 +97,16 @@ export function registrationManifests(input: RegistrationInput): string {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'herd-apiserver' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: HERD_HOST_USER }],
     },
-    aggregatedRole('herd-view', 'view', [{ apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['get', 'list', 'watch'] }]),
-    aggregatedRole('herd-edit', 'edit', [{ apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'] }]),
+    aggregatedRole('herd-view', 'view', [
+      { apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+      // The host sees every request under views/global/proxy and clusters/<name>/proxy as `get` (reads and watches)
+      // of the proxy subresource; what a user then sees is decided by each member's RBAC.
+      { apiGroups: [FLEET_GROUP], resources: ['views/proxy', 'clusters/proxy'], verbs: ['get'] },
+    ]),
+    aggregatedRole('herd-edit', 'edit', [
+      { apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'] },
+      { apiGroups: [FLEET_GROUP], resources: ['clusters/proxy'], verbs: ['get', 'create', 'update', 'patch', 'delete'] },
+    ]),
     aggregatedRole('herd-admin', 'admin', [{ apiGroups: [HERD_GROUP], resources: ['*'], verbs: ['*'] }]),
   ];
   return docs.map((d) => stringify(d)).join('---\n');

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { requireBinaries, type BinaryPaths } from '../binaries/binary-locator.js';
 import { KUBERNETES_VERSION } from '../binaries/components.js';
 import { KWOK_STAGES_FILE } from '../binaries/kwok-stages.js';
+import { writeFleetContexts } from '../../server/cli/fleet-contexts.js';
 import { createClusterPki, type ClusterPki } from './cluster-pki.js';
 import { HOST_CONTROLLERS, etcdArgs, kubeApiserverArgs, kubeControllerManagerArgs, kubeSchedulerArgs, kwokArgs } from './component-args.js';
 import { readFleetState, writeFleetState, type ClusterRecord, type FleetState } from './fleet-state.js';
@@ -12,7 +13,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { isRunning, startProcess, stopProcess, type ProcessRecord } from './managed-process.js';
 import { createSimulatedNodes, readyNodeCount } from './simulated-nodes.js';
 import { createHerdFiles, herdEntryPoint, herdServeArgs } from './herd-process.js';
-import { HERD_GROUP, HERD_VERSION, registrationManifests } from './herd-registration.js';
+import { HERD_API_SERVICES, registrationManifests } from './herd-registration.js';
 import { joinFleetMembers } from './join-fleet-members.js';
 import { isHealthy, tlsRequest, type TlsFiles } from './tls-request.js';
 import { memberTopology } from './topology.js';
@@ -187,9 +188,13 @@ export async function startLocalFleet(options: FleetUpOptions = {}): Promise<Fle
       state.herd = { url, port: herdPort, caFile: files.caFile, dataDir: files.dataDir };
       writeFleetState(state);
       await waitUntil(herd, () => isHealthy(`${url}/readyz`, { caFile: files.caFile }), timeout);
-      await waitUntil(herd, () => apiServiceAvailable(host.cluster), timeout, 'Available as an APIService');
-      log(`herd serving ${HERD_GROUP}/${HERD_VERSION} through the host (${since()})`);
-      await joinFleetMembers(host.cluster, state.clusters.filter((c) => c.role === 'member'), log);
+      for (const name of HERD_API_SERVICES) await waitUntil(herd, () => apiServiceAvailable(host.cluster, name), timeout, `Available as the APIService ${name}`);
+      log(`herd serving ${HERD_API_SERVICES.join(' and ')} through the host (${since()})`);
+      const memberClusters = state.clusters.filter((c) => c.role === 'member');
+      await joinFleetMembers(host.cluster, memberClusters, log);
+      // The fleet view and each member through Herd, with the host's admin credentials (as `herd kubeconfig --fleet`).
+      const written = writeFleetContexts({ kubeconfigs: [state.kubeconfig], context: host.cluster.context, members: memberClusters.map((c) => c.name) });
+      log(`kubeconfig contexts for the fleet view: ${written.contexts.map((c) => c.name).join(', ')}`);
     }
     log(`fleet ready in ${since()}: kubeconfig ${state.kubeconfig}`);
     return state;
@@ -209,9 +214,9 @@ async function applyManifests(kubectl: string, kubeconfig: string, manifests: st
   });
 }
 
-async function apiServiceAvailable(host: ClusterRecord): Promise<boolean> {
+async function apiServiceAvailable(host: ClusterRecord, name: string): Promise<boolean> {
   try {
-    const res = await tlsRequest(`${host.server}/apis/apiregistration.k8s.io/v1/apiservices/${HERD_VERSION}.${HERD_GROUP}`, adminTls(host));
+    const res = await tlsRequest(`${host.server}/apis/apiregistration.k8s.io/v1/apiservices/${name}`, adminTls(host));
     if (res.status !== 200) return false;
     const svc = JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } };
     return svc.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;

@@ -30,12 +30,40 @@ export interface MemberTableInformerOptions {
   readonly listTimeoutMs?: number;
   /** Objects the caller already holds (`namespace/name` → resourceVersion), so the first list reports only changes. */
   readonly known?: ReadonlyMap<string, string>;
+  /**
+   * Where the objects' resourceVersions are kept, when the caller holds them already (the fleet view's cache does):
+   * the informer then keeps no copy. It must reflect each onEvent at once. Default: the informer's own map.
+   */
+  readonly held?: HeldVersions;
 }
 
 /** How long to wait before asking again a member that does not serve the resource (404). */
 const NOT_SERVED_RETRY_MS = 30_000;
 
 class NotServedError extends Error {}
+
+/** The resourceVersions of the objects an informer has reported, by `namespace/name`. */
+export interface HeldVersions {
+  get(key: string): string | undefined;
+  keys(): IterableIterator<string>;
+}
+
+/** An informer's own record, for callers that do not keep the objects. */
+class OwnVersions implements HeldVersions {
+  constructor(private readonly map: Map<string, string>) {}
+  get(key: string) {
+    return this.map.get(key);
+  }
+  keys() {
+    return this.map.keys();
+  }
+  set(key: string, rv: string) {
+    this.map.set(key, rv);
+  }
+  delete(key: string) {
+    return this.map.delete(key);
+  }
+}
 
 /** Asks for Tables with whole objects, and takes plain JSON from a member that cannot print the resource. */
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json';
@@ -60,13 +88,15 @@ const keyOf = (o: KubeObject): string => (o.metadata.namespace ? `${o.metadata.n
  * resourceVersion only, the caller keeps the objects.
  */
 export class MemberTableInformer {
-  private readonly versions: Map<string, string>;
+  private readonly versions: HeldVersions;
+  private readonly own: OwnVersions | undefined;
   private rv = '';
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
 
   constructor(private readonly o: MemberTableInformerOptions) {
-    this.versions = new Map(o.known ?? []);
+    this.own = o.held ? undefined : new OwnVersions(new Map(o.known ?? []));
+    this.versions = o.held ?? this.own!;
   }
 
   start(): void {
@@ -152,7 +182,7 @@ export class MemberTableInformer {
         const before = this.versions.get(key);
         const now = item.object.metadata.resourceVersion ?? '';
         if (before === now) continue;
-        this.versions.set(key, now);
+        this.own?.set(key, now);
         this.o.onEvent(before === undefined ? 'ADDED' : 'MODIFIED', item);
       }
       token = page.metadata?.continue ?? '';
@@ -168,7 +198,7 @@ export class MemberTableInformer {
   private removeAll(keep: ReadonlySet<string> = new Set()): void {
     for (const key of [...this.versions.keys()]) {
       if (keep.has(key)) continue;
-      this.versions.delete(key);
+      this.own?.delete(key);
       const slash = key.indexOf('/');
       const metadata = slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
       this.o.onEvent('DELETED', { object: { apiVersion: this.o.apiVersion, kind: this.o.kind, metadata }, cells: undefined });
@@ -229,13 +259,14 @@ export class MemberTableInformer {
       const rv = item.object.metadata.resourceVersion ?? '';
       if (rv) this.rv = rv;
       if (event.type === 'DELETED') {
-        if (!this.versions.delete(key)) continue;
+        if (this.versions.get(key) === undefined) continue;
+        this.own?.delete(key);
         this.o.onEvent('DELETED', item);
         continue;
       }
       const before = this.versions.get(key);
       if (before === rv) continue;
-      this.versions.set(key, rv);
+      this.own?.set(key, rv);
       this.o.onEvent(before === undefined ? 'ADDED' : 'MODIFIED', item);
     }
   }

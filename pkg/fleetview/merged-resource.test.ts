@@ -79,7 +79,7 @@ describe('MergedResource', () => {
     expect(c.lookup('ns', 'web').map((e) => e.servedName)).toEqual(['web@m1', 'web@m2']);
     expect(objectOf(c.get('m1', 'ns', 'web')!.json).metadata.name).toBe('web@m1');
     // The member's own cells follow the served name.
-    expect(c.get('m2', 'ns', 'web')!.cells?.[0]).toBe('web@m2');
+    expect(c.get('m2', 'ns', 'web')!.servedName).toBe('web@m2');
 
     m3.put(CM, configMap('ns', 'web'));
     c.setMembers([m1.member(), m2.member(), m3.member()]);

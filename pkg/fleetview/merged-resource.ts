@@ -4,7 +4,7 @@ import { CLUSTER_LABEL } from '../../api/fleet/v1alpha1/well-known.js';
 import { newServiceUnavailable } from '../apimachinery/status-error.js';
 import type { TableColumnDefinition } from '../apimachinery/table.js';
 import type { FleetMember } from './fleet-members.js';
-import { MemberTableInformer, type MemberEventType, type MemberItem } from './member-table-informer.js';
+import { MemberTableInformer, type HeldVersions, type MemberEventType, type MemberItem } from './member-table-informer.js';
 import { extraFieldValues } from './selectable-fields.js';
 import { formatViewToken } from './view-token.js';
 
@@ -20,9 +20,12 @@ export interface ViewEntry {
   /** The member's resourceVersion. */
   readonly memberVersion: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** Values of the resource's selectable fields beyond metadata (see selectableFields). */
-  readonly extra: readonly string[] | undefined;
-  readonly cells: readonly unknown[] | undefined;
+  /** Values of the resource's selectable fields beyond metadata (see selectableFields), joined by NUL. */
+  readonly extra: string | undefined;
+  /** The member's Table cells after NAME, as JSON text (one string costs less than an array of them). */
+  readonly cells: string | undefined;
+  /** The entry's key in the cache (cluster, namespace, name); one string shared by the map and the sort order. */
+  readonly key: string;
   readonly creationTimestamp: string | undefined;
   /** The object as served: origin stamped, served name, the view's resourceVersion (`token`). */
   readonly json: string;
@@ -86,7 +89,7 @@ function sortKeyOfKey(key: string): string {
   const [cluster, namespace, name] = key.split('\u0000');
   return `${namespace}\u0000${name}\u0000${cluster}`;
 }
-const nameKey = (namespace: string, name: string) => `${namespace}\u0000${name}`;
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -100,8 +103,11 @@ export class MergedResource {
   readonly epoch = randomBytes(6).toString('base64url');
   private seq = 0;
   private readonly entries = new Map<string, ViewEntry>();
-  /** namespace/name → clusters holding it, in name order. */
-  private readonly holders = new Map<string, string[]>();
+  /** One copy of each namespace string: thousands of objects share a handful of namespaces. */
+  private readonly namespaces = new Map<string, string>();
+  /** Clusters that left while their objects are being removed. */
+  private readonly droppedClusters = new Set<string>();
+  private clusterList: string[] | undefined;
   private readonly ring: ViewEvent[] = [];
   private ringStart = 0;
   private readonly watchers = new Set<ViewWatcher>();
@@ -145,6 +151,7 @@ export class MergedResource {
       const next = wanted.get(name);
       if (next && next.client === st.member.client) continue;
       this.members.delete(name);
+      this.clusterList = undefined;
       void st.informer.stop();
       if (!next) this.dropCluster(name);
     }
@@ -156,10 +163,16 @@ export class MergedResource {
   }
 
   private startMember(member: FleetMember): void {
-    const known = new Map<string, string>();
-    for (const e of this.entries.values()) {
-      if (e.cluster === member.name) known.set(e.namespace ? `${e.namespace}/${e.name}` : e.name, e.memberVersion);
-    }
+    // The informer reads what this cache holds of the member instead of keeping its own copy of every version.
+    const held: HeldVersions = {
+      get: (key) => {
+        const slash = key.indexOf('/');
+        return this.entries.get(slash < 0 ? entryKey(member.name, '', key) : entryKey(member.name, key.slice(0, slash), key.slice(slash + 1)))?.memberVersion;
+      },
+      keys: function* (this: MergedResource) {
+        for (const e of [...this.entries.values()]) if (e.cluster === member.name) yield e.namespace ? `${e.namespace}/${e.name}` : e.name;
+      }.bind(this),
+    };
     const path = `${this.o.group ? `/apis/${this.o.group}` : '/api'}/${this.o.version}/${this.o.resource}`;
     const st: MemberState = {
       member,
@@ -171,7 +184,7 @@ export class MergedResource {
         path,
         apiVersion: this.apiVersion,
         kind: this.o.kind,
-        known,
+        held,
         ...(this.o.pageSize ? { pageSize: this.o.pageSize } : {}),
         ...(this.o.log ? { log: this.o.log } : {}),
         onEvent: (type, item) => {
@@ -187,6 +200,7 @@ export class MergedResource {
       }),
     };
     this.members.set(member.name, st);
+    this.clusterList = undefined;
     st.informer.start();
   }
 
@@ -234,7 +248,7 @@ export class MergedResource {
   *sorted(after?: string): Generator<ViewEntry> {
     if (!this.sortedKeys) {
       const all = [...this.entries.values()].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.cluster, b.cluster));
-      this.sortedKeys = all.map((e) => entryKey(e.cluster, e.namespace, e.name));
+      this.sortedKeys = all.map((e) => e.key);
     }
     const keys = this.sortedKeys;
     let i = 0;
@@ -257,7 +271,7 @@ export class MergedResource {
 
   /** The entries of namespace/name, one per member holding it. */
   lookup(namespace: string, name: string): ViewEntry[] {
-    const clusters = this.holders.get(nameKey(namespace, name)) ?? [];
+    const clusters = this.holding(namespace, name);
     return clusters.map((c) => this.entries.get(entryKey(c, namespace, name))).filter((e): e is ViewEntry => e !== undefined);
   }
 
@@ -315,9 +329,13 @@ export class MergedResource {
   }
 
   private dropCluster(cluster: string): void {
+    this.droppedClusters.add(cluster);
+    this.clusterList = undefined;
     for (const e of [...this.entries.values()]) {
       if (e.cluster === cluster) this.remove(e, undefined);
     }
+    this.droppedClusters.delete(cluster);
+    this.clusterList = undefined;
   }
 
   private apply(cluster: string, type: MemberEventType, item: MemberItem): void {
@@ -337,13 +355,9 @@ export class MergedResource {
       this.emit('MODIFIED', next, existing);
       return;
     }
-    const nk = nameKey(namespace, name);
-    const clusters = this.holders.get(nk) ?? [];
+    const clusters = this.holding(namespace, name);
     if (clusters.length === 1) this.rename(clusters[0]!, namespace, name, `${name}@${clusters[0]}`);
-    clusters.push(cluster);
-    clusters.sort(compare);
-    this.holders.set(nk, clusters);
-    const entry = this.encode(cluster, item, clusters.length > 1 ? `${name}@${cluster}` : name);
+    const entry = this.encode(cluster, item, clusters.length > 0 ? `${name}@${cluster}` : name);
     this.replace(undefined, entry);
     this.emit('ADDED', entry);
   }
@@ -353,10 +367,7 @@ export class MergedResource {
     const final = last ? this.encode(existing.cluster, last, existing.servedName) : this.restamp(existing, existing.servedName);
     this.replace(existing, undefined);
     this.emit('DELETED', final);
-    const nk = nameKey(existing.namespace, existing.name);
-    const clusters = (this.holders.get(nk) ?? []).filter((c) => c !== existing.cluster);
-    if (clusters.length === 0) this.holders.delete(nk);
-    else this.holders.set(nk, clusters);
+    const clusters = this.holding(existing.namespace, existing.name);
     if (clusters.length === 1) this.rename(clusters[0]!, existing.namespace, existing.name, existing.name);
   }
 
@@ -371,18 +382,45 @@ export class MergedResource {
   }
 
   private replace(before: ViewEntry | undefined, after: ViewEntry | undefined): void {
-    const cost = (e: ViewEntry | undefined) => (e ? e.json.length + ENTRY_OVERHEAD_BYTES + (e.cells ? 16 * e.cells.length : 0) : 0);
+    const cost = (e: ViewEntry | undefined) => (e ? e.json.length + ENTRY_OVERHEAD_BYTES + (e.cells?.length ?? 0) + (e.extra?.length ?? 0) : 0);
     const delta = cost(after) - cost(before);
     this.bytes += delta;
     if (delta !== 0) this.o.onSize?.(delta);
-    if (after) this.entries.set(entryKey(after.cluster, after.namespace, after.name), after);
-    else if (before) this.entries.delete(entryKey(before.cluster, before.namespace, before.name));
+    if (after) this.entries.set(after.key, after);
+    else if (before) this.entries.delete(before.key);
     if (!before || !after) this.sortedKeys = undefined;
   }
 
   /** The next token: every event (and the entry it carries) is stamped with the position after it. */
   private nextToken(): string {
     return formatViewToken(this.epoch, this.seq + 1);
+  }
+
+  /**
+   * The clusters holding namespace/name, in name order. Asked of each cluster rather than indexed: a fleet has a
+   * handful of members, and an index would cost every object a key.
+   */
+  private holding(namespace: string, name: string): string[] {
+    const out: string[] = [];
+    for (const c of this.clusterNames()) if (this.entries.has(entryKey(c, namespace, name))) out.push(c);
+    return out;
+  }
+
+  /** Members followed, and clusters whose objects are still held (a member being dropped). */
+  private clusterNames(): string[] {
+    if (!this.clusterList) {
+      const names = new Set(this.members.keys());
+      for (const c of this.droppedClusters) names.add(c);
+      this.clusterList = [...names].sort(compare);
+    }
+    return this.clusterList;
+  }
+
+  private intern(namespace: string): string {
+    const known = this.namespaces.get(namespace);
+    if (known !== undefined) return known;
+    this.namespaces.set(namespace, namespace);
+    return namespace;
   }
 
   private encode(cluster: string, item: MemberItem, servedName: string): ViewEntry {
@@ -396,16 +434,19 @@ export class MergedResource {
     meta.name = servedName;
     meta.resourceVersion = token;
     const json = JSON.stringify(object);
-    const cells = item.cells ? [servedName, ...item.cells.slice(1)] : undefined;
+    const namespace = this.intern(meta.namespace ?? '');
+    const previous = this.entries.get(entryKey(cluster, namespace, name));
+    const extra = extraFieldValues(object as KubeObject, this.o.fields);
     return {
+      key: previous?.key ?? entryKey(cluster, namespace, name),
       cluster,
-      namespace: meta.namespace ?? '',
+      namespace,
       name,
       servedName,
       memberVersion,
       labels: meta.labels,
-      extra: extraFieldValues(object as KubeObject, this.o.fields),
-      cells,
+      extra: extra?.join('\u0000'),
+      cells: item.cells ? JSON.stringify(item.cells.slice(1)) : undefined,
       creationTimestamp: meta.creationTimestamp,
       json,
       token,
@@ -418,7 +459,7 @@ export class MergedResource {
     const token = this.nextToken();
     object.metadata.name = servedName;
     object.metadata.resourceVersion = token;
-    return { ...e, servedName, token, json: JSON.stringify(object), cells: e.cells ? [servedName, ...e.cells.slice(1)] : undefined };
+    return { ...e, servedName, token, json: JSON.stringify(object) };
   }
 
   private emit(type: ViewEventType, entry: ViewEntry, prev?: ViewEntry): void {

@@ -37,8 +37,8 @@ function partialObject(e: ViewEntry): string {
 /** One Table row: the member's cells with the served name, CLUSTER inserted, and Age measured now. */
 export function tableRow(e: ViewEntry, columns: readonly TableColumnDefinition[], includeObject: IncludeObject, now: number): string {
   const width = columns.length;
-  const base = e.cells ?? [e.servedName, ''];
-  const cells: unknown[] = [e.servedName, e.cluster, ...base.slice(1)];
+  const member = e.cells ? (JSON.parse(e.cells) as unknown[]) : [''];
+  const cells: unknown[] = [e.servedName, e.cluster, ...member];
   while (cells.length < width) cells.push('');
   cells.length = width;
   for (let i = 0; i < width; i++) {

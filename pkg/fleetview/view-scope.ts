@@ -19,7 +19,8 @@ export function entryFields(resource: MergedResource, e: ViewEntry): Record<stri
   const fields: Record<string, string> = { 'metadata.name': e.servedName };
   if (resource.o.namespaced) fields['metadata.namespace'] = e.namespace;
   const extra = resource.o.fields.filter((f) => !f.startsWith('metadata.'));
-  extra.forEach((f, i) => (fields[f] = e.extra?.[i] ?? ''));
+  const values = e.extra?.split('\u0000') ?? [];
+  extra.forEach((f, i) => (fields[f] = values[i] ?? ''));
   return fields;
 }
 

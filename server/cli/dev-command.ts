@@ -11,6 +11,7 @@ import { isRunning } from '../../e2e/controlplane/managed-process.js';
 import { DEFAULT_STATE_DIR, startLocalFleet, stopLocalFleet } from '../../e2e/controlplane/local-fleet.js';
 import type { FleetState } from '../../e2e/controlplane/fleet-state.js';
 import { buildProgressReporter } from './build-progress.js';
+import { FLEET_CONTEXT, memberContextName } from './fleet-contexts.js';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 
@@ -44,6 +45,9 @@ function printTryIt(state: FleetState): void {
     out('  kubectl --context host explain federateddeployment.spec.placement');
     out('  kubectl --context host get memberclusters -o wide');
     out('  npx herd explain federateddeployment/web --herd-context host');
+    out(`  kubectl --context ${FLEET_CONTEXT} get pods -A`.padEnd(50) + "# every member's pods, with a CLUSTER column");
+    out(`  kubectl --context ${FLEET_CONTEXT} get deployments -A -w`.padEnd(50) + '# one watch over the fleet');
+    if (members[0]) out(`  kubectl --context ${memberContextName(members[0].name)} get pods -A`.padEnd(50) + '# one member through Herd, as you');
   }
   for (const m of members) out(`  kubectl --context ${m.context} get nodes -L topology.kubernetes.io/region   # ${m.region}/${m.zone}`);
   out(`  herd dev status --state-dir ${state.stateDir}`);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
-import { GLOBAL_VIEW_PREFIX } from '../../api/fleet/v1alpha1/well-known.js';
+import { CLUSTER_LABEL, GLOBAL_VIEW_PREFIX } from '../../api/fleet/v1alpha1/well-known.js';
 import { parseFieldSelector, requireSupportedFields } from '../../pkg/apimachinery/field-selector.js';
 import { parseLabelSelector } from '../../pkg/apimachinery/label-selector.js';
 import { listOptionsFromQuery } from '../../pkg/apimachinery/list-options.js';
@@ -80,7 +80,13 @@ export function fleetViewHandler(deps: FleetViewHandlerDeps) {
     if (!ref || (info.namespace && !ref.namespaced)) throw pathNotFound();
 
     // A member whose discovery has not been read yet (it just joined) is asked too: its informer finds out.
-    const members = deps.members.list().filter((m) => ref.members.includes(m.name) || !deps.discovery.hasRead(m.name));
+    // `-l herd.io/cluster=x` narrows the members before anything is asked of them (docs/fleet-view.md).
+    const labelSelector = parseLabelSelector(info.labelSelector);
+    const only = labelSelector.requiresExactMatch(CLUSTER_LABEL);
+    const members = deps.members
+      .list()
+      .filter((m) => only === undefined || m.name === only)
+      .filter((m) => ref.members.includes(m.name) || !deps.discovery.hasRead(m.name));
     const decisions = await Promise.all(
       members.map(async (m) => ({
         member: m.name,
@@ -110,7 +116,6 @@ export function fleetViewHandler(deps: FleetViewHandlerDeps) {
       return deps.forward(request, reply, member, q ? `${path}?${q}` : path);
     }
 
-    const labelSelector = parseLabelSelector(info.labelSelector);
     const fieldSelector = parseFieldSelector(info.fieldSelector);
     requireSupportedFields(fieldSelector, cache.o.fields);
     const scope: ViewScope = { namespace: info.namespace, clusters: allowed, labelSelector, fieldSelector };
