@@ -282,6 +282,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       forceCloseConnections: true,
     },
   );
+  // Set on each connection as well: the TLS server does not hand the listen-time option to every socket it accepts.
+  app.server.on('secureConnection', (socket: { setNoDelay(noDelay: boolean): unknown }) => socket.setNoDelay(true));
   await app.listen({ host: o.bindAddress, port: o.securePort });
   return {
     app,
