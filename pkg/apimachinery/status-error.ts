@@ -297,3 +297,17 @@ export function newUnsupportedMediaType(accepted: readonly string[]): StatusErro
   const message = `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`;
   return failure({ code: 415, reason: 'UnsupportedMediaType', message });
 }
+
+/** The 404 for a path no handler serves (an unknown resource, say), worded as kube-apiserver's. */
+export function newPathNotFound(): StatusError {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'the server could not find the requested resource',
+    reason: 'NotFound',
+    details: {},
+    code: 404,
+  });
+}

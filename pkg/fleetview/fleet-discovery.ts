@@ -2,7 +2,7 @@
 // leave or change what they serve, and answered as plain values for the HTTP layer to send.
 import { AGGREGATED_DISCOVERY_V2_CONTENT_TYPE, discoveryETag, encodeDiscoveryDocument, ifNoneMatchHits } from '../apimachinery/discovery.js';
 import { parseAccept } from '../apimachinery/negotiation.js';
-import { newServiceUnavailable, StatusError } from '../apimachinery/status-error.js';
+import { newPathNotFound, newServiceUnavailable, StatusError } from '../apimachinery/status-error.js';
 import { readMemberDiscovery, type MemberDiscovery, type MemberOpenAPIPath } from './fleet-discovery-member.js';
 import { DiscoveryUnion, type ViewResource } from './fleet-discovery-union.js';
 import type { FleetMembers } from './fleet-members.js';
@@ -82,18 +82,6 @@ function compareServerVersions(a: Readonly<Record<string, unknown>>, b: Readonly
   return pa[3] < pb[3] ? -1 : 1;
 }
 
-function pathNotFound(): StatusError {
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: 'the server could not find the requested resource',
-    reason: 'NotFound',
-    details: {},
-    code: 404,
-  });
-}
 
 function statusAnswer(err: StatusError): DiscoveryAnswer {
   return { status: err.status.code, contentType: JSON_TYPE, body: JSON.stringify(err.status) };
@@ -198,7 +186,7 @@ export class FleetDiscovery {
     }
     if (root === 'openapi') {
       await this.first;
-      if (a !== 'v3') return statusAnswer(pathNotFound());
+      if (a !== 'v3') return statusAnswer(newPathNotFound());
       if (parts.length === 2) return this.send(this.openapi.index(prefix), headers, JSON_TYPE);
       const key = parts.slice(2).join('/');
       if (!this.openapi.has(key)) await this.readOnMiss();
@@ -267,7 +255,7 @@ export class FleetDiscovery {
       const g = union.apiGroup(group);
       return g ? encodeDiscoveryDocument(g) : undefined;
     });
-    return doc ? this.send(doc, headers, JSON_TYPE) : statusAnswer(pathNotFound());
+    return doc ? this.send(doc, headers, JSON_TYPE) : statusAnswer(newPathNotFound());
   }
 
   private resourceListAnswer(group: string, version: string, headers: { ifNoneMatch?: string }): DiscoveryAnswer {
@@ -276,7 +264,7 @@ export class FleetDiscovery {
       const list = union.apiResourceList(group, version);
       return list ? encodeDiscoveryDocument(list) : undefined;
     });
-    return doc ? this.send(doc, headers, JSON_TYPE) : statusAnswer(pathNotFound());
+    return doc ? this.send(doc, headers, JSON_TYPE) : statusAnswer(newPathNotFound());
   }
 
   private versionAnswer(): DiscoveryAnswer {
@@ -296,7 +284,7 @@ export class FleetDiscovery {
     } catch (err) {
       return statusAnswer(newServiceUnavailable(`no member could serve the OpenAPI document ${key}: ${err instanceof Error ? err.message : String(err)}`));
     }
-    if (!doc) return statusAnswer(pathNotFound());
+    if (!doc) return statusAnswer(newPathNotFound());
     // As Herd's own OpenAPI route: a request for the current hash may be cached forever; any other is answered with
     // the current document (never redirected: the aggregator refuses redirects).
     const cacheControl = query.get('hash') === doc.hash ? 'public, immutable' : 'no-cache, private';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isStatusError, type StatusError } from '../apimachinery/status-error.js';
+import { thrownStatusError } from '../apimachinery/thrown-status-error.js';
+import { isStatusError } from '../apimachinery/status-error.js';
 import { configMap, DEFAULT_PRINTER, FakeTableMember, FakeViewMembers, startMembers } from './fake-table-member.fixture.js';
 import { FleetViewCache, type CachedResourceRef, type FleetViewCacheOptions } from './fleet-view-cache.js';
 import type { MergedResource, ViewEvent, ViewWatcher } from './merged-resource.js';
@@ -32,15 +33,7 @@ function watcher(): ViewWatcher & { closed: string | undefined | null; events: V
   return w;
 }
 
-const caught = (f: () => unknown): StatusError => {
-  try {
-    f();
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error');
-};
+const caught = thrownStatusError;
 
 const waitFor = (check: () => void, timeout = 3_000) => vi.waitFor(check, { timeout, interval: 5 });
 

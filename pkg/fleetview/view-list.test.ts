@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { thrownStatusError } from '../apimachinery/thrown-status-error.js';
 import type { KubeObject } from '../../api/meta/object-meta.js';
-import { isStatusError, type StatusError } from '../apimachinery/status-error.js';
 import type { Table } from '../apimachinery/table.js';
 import { configMap, FakeTableMember, pod, POD_PRINTER, scopeOf, startMembers, syncedResource } from './fake-table-member.fixture.js';
 import type { MergedResource } from './merged-resource.js';
@@ -34,15 +34,7 @@ function list(resource: MergedResource, scope: ViewScope, enc: ViewEncoding = js
 
 const names = (body: ListBody) => body.items.map((i) => `${i.metadata.namespace}/${i.metadata.name}`);
 
-const caught = (f: () => unknown): StatusError => {
-  try {
-    f();
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error');
-};
+const caught = thrownStatusError;
 
 /** Every item of a paged list, page by page. */
 function pages(resource: MergedResource, scope: ViewScope, limit: number, between?: (page: number) => void): { items: string[]; pages: number } {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStatusError, type StatusError } from '../apimachinery/status-error.js';
+import { thrownStatusError } from '../apimachinery/thrown-status-error.js';
 import { FakeTableMember, pod, POD_PRINTER, scopeOf, startMembers, syncedResource } from './fake-table-member.fixture.js';
 import type { MergedResource } from './merged-resource.js';
 import { entryFields, findEntry, scopeMatcher } from './view-scope.js';
@@ -25,15 +25,7 @@ afterAll(async () => {
   await Promise.all(members.map((m) => m.close()));
 });
 
-const caught = (f: () => unknown): StatusError => {
-  try {
-    f();
-  } catch (e) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error');
-};
+const caught = thrownStatusError;
 
 const matching = (o: Parameters<typeof scopeOf>[1], clusters = ALL) => {
   const m = scopeMatcher(pods, scopeOf(clusters, o));

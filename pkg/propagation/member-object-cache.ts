@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../api/meta/object-meta.js';
 import type { ClusterClient } from '../members/cluster-client.js';
+import { watchLines } from '../members/watch-lines.js';
 
 export type MemberObjectEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -152,20 +153,11 @@ export class MemberObjectCache {
       throw new Error(`watch ${this.o.path}: HTTP ${res.statusCode}`);
     }
     connected();
-    let buffered = '';
     let events = 0;
-    for await (const chunk of res.body) {
-      buffered += (chunk as Buffer).toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.trim()) {
-          events++;
-          this.handle(JSON.parse(line) as { type: string; object: KubeObject });
-        }
-        if (!this.rv) return events;
-      }
+    for await (const line of watchLines(res.body)) {
+      events++;
+      this.handle(JSON.parse(line) as { type: string; object: KubeObject });
+      if (!this.rv) return events;
     }
     return events;
   }

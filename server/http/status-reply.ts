@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { isStatusError, newInternalError, StatusError } from '../../pkg/apimachinery/status-error.js';
+import { isStatusError, newInternalError, newPathNotFound, type StatusError } from '../../pkg/apimachinery/status-error.js';
 
 /** Any error as the Status kube-apiserver would answer; unknown errors become 500 InternalError. */
 export function toStatusError(err: unknown): StatusError {
@@ -16,14 +16,5 @@ export function sendStatus(reply: FastifyReply, err: StatusError): FastifyReply 
 
 /** The 404 for a path no handler serves (an unknown resource, say), worded as kube-apiserver's. */
 export function pathNotFound(): StatusError {
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: 'the server could not find the requested resource',
-    reason: 'NotFound',
-    details: {},
-    code: 404,
-  });
+  return newPathNotFound();
 }
