@@ -22,7 +22,7 @@ export interface ViewEntry {
   readonly labels: Readonly<Record<string, string>>;
   /** Values of the resource's selectable fields beyond metadata (see selectableFields), joined by NUL. */
   readonly extra: string | undefined;
-  /** The member's Table cells after NAME, as JSON text (one string costs less than an array of them). */
+  /** The member's Table cells as JSON text (one string costs less than an array of them); the name cell is replaced when served. */
   readonly cells: string | undefined;
   /** The entry's key in the cache (cluster, namespace, name); one string shared by the map and the sort order. */
   readonly key: string;
@@ -446,7 +446,7 @@ export class MergedResource {
       memberVersion,
       labels: meta.labels,
       extra: extra?.join('\u0000'),
-      cells: item.cells ? JSON.stringify(item.cells.slice(1)) : undefined,
+      cells: item.cells ? JSON.stringify(item.cells) : undefined,
       creationTimestamp: meta.creationTimestamp,
       json,
       token,

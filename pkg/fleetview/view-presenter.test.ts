@@ -48,6 +48,27 @@ describe('view presenter', () => {
     expect(JSON.parse(tableRow(p, viewColumns(pods), 'None', NOW))).toEqual({ cells: ['db', 'm2', '', '', '', '2d5h', ''] });
   });
 
+  it('keeps a first column that is not the name (Events lead with LAST SEEN) and puts CLUSTER after it', async () => {
+    const EVENTS = '/api/v1/events';
+    const lastSeen = { name: 'Last Seen', type: 'string', format: '', description: 'when', priority: 0 };
+    const [m3] = await startMembers(['m3'], {
+      [EVENTS]: {
+        columns: [lastSeen, { name: 'Reason', type: 'string', format: '', description: 'why', priority: 0 }, { name: 'Name', type: 'string', format: 'name', description: 'name', priority: 1 }],
+        cells: (o) => ['5m', 'Started', o.metadata.name],
+      },
+    });
+    m3.put(EVENTS, { apiVersion: 'v1', kind: 'Event', metadata: { namespace: 'a', name: 'ev-1', creationTimestamp: CREATED } });
+    const events = await syncedResource([m3], 'events', 'Event');
+    try {
+      expect(viewColumns(events).map((c) => c.name)).toEqual(['Last Seen', 'Reason', 'Name', 'Cluster']);
+      const row = JSON.parse(tableRow(events.get('m3', 'a', 'ev-1')!, viewColumns(events), 'None', NOW)) as { cells: unknown[] };
+      expect(row.cells).toEqual(['5m', 'Started', 'ev-1', 'm3']);
+    } finally {
+      await events.stop();
+      await m3.close();
+    }
+  });
+
   it('includes the object as asked: None, Metadata (PartialObjectMetadata) or Object', () => {
     const e = pods.get('m1', 'a', 'web')!;
     const rowOf = (io: ViewEncoding['includeObject']) => JSON.parse(tableRow(e, viewColumns(pods), io, NOW)) as { object?: KubeObject };

@@ -23,10 +23,15 @@ export interface ViewEncoding {
   readonly includeObject: IncludeObject;
 }
 
-/** Columns of the view's Tables for a resource: the members' (or Name and Age) with CLUSTER after NAME. */
+/**
+ * Columns of the view's Tables for a resource: the members' (or Name and Age) with CLUSTER after the name column, or
+ * after the first one when the member prints no name column (Events lead with LAST SEEN).
+ */
 export function viewColumns(resource: MergedResource): readonly TableColumnDefinition[] {
   const member = resource.columns() ?? DEFAULT_COLUMNS;
-  return [member[0]!, CLUSTER_COLUMN, ...member.slice(1)];
+  const name = member.findIndex((c) => c.format === 'name');
+  const at = name >= 0 ? name + 1 : Math.min(1, member.length);
+  return [...member.slice(0, at), CLUSTER_COLUMN, ...member.slice(at)];
 }
 
 function partialObject(e: ViewEntry): string {
@@ -34,15 +39,18 @@ function partialObject(e: ViewEntry): string {
   return `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(metadata)}}`;
 }
 
-/** One Table row: the member's cells with the served name, CLUSTER inserted, and Age measured now. */
+/** One Table row: the member's cells with CLUSTER inserted, the name as served, and Age measured now. */
 export function tableRow(e: ViewEntry, columns: readonly TableColumnDefinition[], includeObject: IncludeObject, now: number): string {
   const width = columns.length;
-  const member = e.cells ? (JSON.parse(e.cells) as unknown[]) : [''];
-  const cells: unknown[] = [e.servedName, e.cluster, ...member];
-  while (cells.length < width) cells.push('');
-  cells.length = width;
+  const at = columns.indexOf(CLUSTER_COLUMN);
+  const member = e.cells ? (JSON.parse(e.cells) as unknown[]) : [];
+  while (member.length < width - 1) member.push('');
+  member.length = width - 1;
+  const cells: unknown[] = [...member.slice(0, at), e.cluster, ...member.slice(at)];
   for (let i = 0; i < width; i++) {
-    if (columns[i]!.name === 'Age') cells[i] = humanAge(e.creationTimestamp, now);
+    const column = columns[i]!;
+    if (column.format === 'name') cells[i] = e.servedName;
+    else if (column.name === 'Age') cells[i] = humanAge(e.creationTimestamp, now);
   }
   const object = includeObject === 'Object' ? `,"object":${e.json}` : includeObject === 'Metadata' ? `,"object":${partialObject(e)}` : '';
   return `{"cells":${JSON.stringify(cells)}${object}}`;
