@@ -433,7 +433,8 @@ export class MergedResource {
     meta.annotations = { ...(meta.annotations ?? {}), [CLUSTER_LABEL]: cluster };
     meta.name = servedName;
     meta.resourceVersion = token;
-    const json = JSON.stringify(object);
+    // JSON.stringify answers with a rope of string pieces; one flat copy costs less to keep and to serve.
+    const json = Buffer.from(JSON.stringify(object)).toString();
     const namespace = this.intern(meta.namespace ?? '');
     const previous = this.entries.get(entryKey(cluster, namespace, name));
     const extra = extraFieldValues(object as KubeObject, this.o.fields);
