@@ -25,7 +25,7 @@ import { pathNotFound } from '../http/status-reply.js';
 export type MemberAuthorizer = (
   member: FleetMember,
   user: UserInfo,
-  attrs: { verb: string; group: string; resource: string; namespace?: string; name?: string },
+  attrs: { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string },
 ) => Promise<{ allowed: boolean; reason: string }>;
 
 export interface FleetViewHandlerDeps {
@@ -90,7 +90,15 @@ export function fleetViewHandler(deps: FleetViewHandlerDeps) {
     const decisions = await Promise.all(
       members.map(async (m) => ({
         member: m.name,
-        ...(await deps.authorizeMember(m, user, { verb: info.verb, group: info.apiGroup, resource: info.resource, ...(info.namespace ? { namespace: info.namespace } : {}), ...(info.verb === 'get' && !info.subresource ? {} : {}) })),
+        ...(await deps.authorizeMember(m, user, {
+          verb: info.verb,
+          group: info.apiGroup,
+          resource: info.resource,
+          ...(info.subresource ? { subresource: info.subresource } : {}),
+          ...(info.namespace ? { namespace: info.namespace } : {}),
+          // A get names the object as the member knows it (`web`, not the served `web@member-2`), for RBAC by resourceNames.
+          ...(info.name ? { name: info.name.endsWith(`@${m.name}`) ? info.name.slice(0, -(m.name.length + 1)) : info.name } : {}),
+        })),
       })),
     );
     const allowed = new Set(decisions.filter((d) => d.allowed).map((d) => d.member));
