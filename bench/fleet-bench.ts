@@ -38,6 +38,7 @@ import {
   type FleetWatchResult,
 } from './fleet-report.js';
 import { measureWatchDelay, type WatchContext } from './fleet-watch.js';
+import { watchHerdStalls } from './herd-stalls.js';
 import { HttpPool } from './http-pool.js';
 import { MemberWatch } from './member-watch.js';
 import { cpuMs, machineBusyMs, selfCpuMs } from './process-cpu.js';
@@ -193,9 +194,10 @@ export async function runFleetBench(options: FleetBenchOptions = DEFAULT_FLEET_O
       await settle(quiet, 10_000);
       const memberCpu = [joined[0]!.pid, fleet.etcdPid];
       const cpu0 = { herd: cpuMs(herdPids), member: cpuMs(memberCpu), client: selfCpuMs(), at: Date.now() };
+      const stalls = await watchHerdStalls(herdPool);
       const run = await measureWatchDelay(ctx, rate, options.watchSeconds, (i) => `cm-${rate}-${String(i).padStart(6, '0')}`);
       const cores = (usedMs: number) => round(usedMs / Math.max(1, Date.now() - cpu0.at), 2);
-      watch.push(watchSummary(run, { herd: cores(cpuMs(herdPids) - cpu0.herd), member: cores(cpuMs(memberCpu) - cpu0.member), client: cores(selfCpuMs() - cpu0.client) }));
+      watch.push(watchSummary(run, { herd: cores(cpuMs(herdPids) - cpu0.herd), member: cores(cpuMs(memberCpu) - cpu0.member), client: cores(selfCpuMs() - cpu0.client) }, await stalls()));
       interrupted();
     }
     await Promise.all(watches.splice(0).map((w) => w.close()));

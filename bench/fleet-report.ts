@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { HerdStalls } from './herd-stalls.js';
 import { join } from 'node:path';
 import { round, type ApiBenchResult } from './api-report.js';
 import type { FleetBenchOptions } from './fleet-bench.js';
@@ -52,6 +53,8 @@ export interface FleetWatchResult {
   readonly firstError?: string;
   /** Cores used on average meanwhile: Herd, the member and etcd, this process. */
   readonly cores: WatchCores;
+  /** Herd's own event-loop stalls and collections during the phase. */
+  readonly stalls: HerdStalls;
   /** Every object's Herd − direct delay, ms, in creation order. */
   readonly deltasMs: number[];
 }
@@ -135,7 +138,7 @@ export function listSide(s: ListSamples): ListSide {
   };
 }
 
-export function watchSummary(r: WatchRun, cores: WatchCores): FleetWatchResult {
+export function watchSummary(r: WatchRun, cores: WatchCores, stalls: HerdStalls): FleetWatchResult {
   return {
     rate: r.rate,
     created: r.created,
@@ -151,6 +154,7 @@ export function watchSummary(r: WatchRun, cores: WatchCores): FleetWatchResult {
     errors: r.errors,
     ...(r.firstError ? { firstError: r.firstError } : {}),
     cores,
+    stalls,
     deltasMs: r.deltasMs.map((d) => round(d, 2)),
   };
 }
@@ -237,6 +241,7 @@ export function formatFleetReport(r: FleetBenchResult): string {
       [`  ${rate} create → ADDED on the direct watch p50 / p99 ms`, '', `${fmt(w.directP50Ms, 2)} / ${fmt(w.directP99Ms, 2)}`, ''],
       [`  ${rate} lost: view / direct; create errors`, `${w.lostHerd} / ${w.lostDirect}; ${w.errors}`, '', ''],
       [`  ${rate} cores: Herd / member and etcd / client`, `${fmt(w.cores.herd, 2)} / ${fmt(w.cores.member, 2)} / ${fmt(w.cores.client, 2)}`, '', ''],
+      [`  ${rate} Herd's event loop: longest stall ms; GCs (≥ 10 ms)`, `${fmt(w.stalls.loopMaxMs, 0)}; ${Object.entries(w.stalls.gc).map(([k, g]) => `${k} ${g.count} (${g.over10ms})`).join(', ') || 'none'}`, '', ''],
     );
   }
   const mem = r.memory;

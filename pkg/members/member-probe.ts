@@ -3,7 +3,7 @@ import type { ClusterClient, ClusterResponse } from './cluster-client.js';
 import { describeFailure, describeStatus } from './describe-failure.js';
 import { discoverApiEnablements, type ApiEnablements } from './member-discovery.js';
 import { MemberUnauthorizedError } from './member-unauthorized-error.js';
-import { summarizeResources, type NodeFacts, type PodFacts } from './resource-summary.js';
+import { podFactsOf, summarizeResources, type NodeFacts, type PodFacts } from './resource-summary.js';
 
 /** Why a probe failed: no answer, an answer other than ready, or the credentials were refused. */
 export type ProbeFailureKind = 'Unreachable' | 'NotReady' | 'Unauthorized';
@@ -78,7 +78,7 @@ async function checkIdentity(client: ClusterClient, timeoutMs: number): Promise<
 }
 
 /** Every item of a list, page by page. */
-async function listAll<T>(client: ClusterClient, path: string, timeoutMs: number): Promise<T[]> {
+async function listAll<T>(client: ClusterClient, path: string, timeoutMs: number, keep: (item: T) => T = (item) => item): Promise<T[]> {
   const items: T[] = [];
   let token = '';
   do {
@@ -87,7 +87,7 @@ async function listAll<T>(client: ClusterClient, path: string, timeoutMs: number
     const res = await call(client, 'GET', page, timeoutMs);
     if (res.status !== 200) throw new Error(`GET ${path}: ${describeStatus(res.status, res.body)}`);
     const list = JSON.parse(res.body) as { items?: T[]; metadata?: { continue?: string } };
-    items.push(...(list.items ?? []));
+    for (const item of list.items ?? []) items.push(keep(item));
     token = list.metadata?.continue ?? '';
   } while (token);
   return items;
@@ -139,7 +139,7 @@ export async function probeMember(client: ClusterClient, options: ProbeOptions):
     let summary: ReturnType<typeof summarizeResources> | undefined;
     try {
       const nodes = await listAll<NodeFacts>(client, '/api/v1/nodes', timeoutMs);
-      const pods = await listAll<PodFacts>(client, `/api/v1/pods?fieldSelector=${encodeURIComponent(ACTIVE_PODS)}`, timeoutMs);
+      const pods = await listAll<PodFacts>(client, `/api/v1/pods?fieldSelector=${encodeURIComponent(ACTIVE_PODS)}`, timeoutMs, podFactsOf);
       summary = summarizeResources(nodes, pods);
     } catch (err) {
       note(notes, 'node and pod summary', err);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeResources, type NodeFacts, type PodFacts } from './resource-summary.js';
+import { podFactsOf, summarizeResources, type NodeFacts, type PodFacts } from './resource-summary.js';
 
 const node = (name: string, allocatable: Record<string, string>, ready = true, unschedulable = false): NodeFacts => ({
   metadata: { name },
@@ -42,5 +42,20 @@ describe('summarizeResources', () => {
   it('skips a field that is not a quantity instead of failing', () => {
     const nodes = [node('a', { cpu: 'lots', memory: '1Gi', pods: '10' })];
     expect(summarizeResources(nodes, []).resourceSummary.allocatable).toEqual({ cpu: '0m', memory: String(2 ** 30), pods: 10 });
+  });
+});
+
+describe('podFactsOf', () => {
+  it('keeps exactly what the summary reads: the same summary from slim pods as from whole ones', () => {
+    const n1: NodeFacts = { metadata: { name: 'n1' }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+    const whole = [
+      { metadata: { name: 'a', labels: { big: 'x'.repeat(500) } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '1' } } }], initContainers: [{ name: 'init', resources: { requests: { cpu: '1' } } }], overhead: { cpu: '10m' } } },
+      { metadata: { name: 'b' }, spec: { nodeName: 'n1', containers: [{ name: 'c' }] } },
+      { metadata: { name: 'c' }, spec: { containers: [{ resources: { requests: { memory: '1Gi' } } }] } },
+    ];
+    const slim = (whole as PodFacts[]).map(podFactsOf);
+    expect(summarizeResources([n1], slim)).toEqual(summarizeResources([n1], whole as PodFacts[]));
+    expect(JSON.stringify(slim)).not.toContain('image');
+    expect(JSON.stringify(slim)).not.toContain('labels');
   });
 });

@@ -22,6 +22,24 @@ export interface PodFacts {
   };
 }
 
+/**
+ * Only what the summary reads of a pod, so a probe keeps a few numbers per pod rather than whole pods (a member with
+ * 30,000 pods would otherwise cost hundreds of MB for the length of a probe).
+ */
+export function podFactsOf(pod: PodFacts): PodFacts {
+  const slim = (list: { resources?: Resources }[] | undefined) => list?.map((c) => (c.resources?.requests ? { resources: { requests: c.resources.requests } } : {}));
+  const spec = pod.spec;
+  if (!spec) return {};
+  return {
+    spec: {
+      ...(spec.nodeName ? { nodeName: spec.nodeName } : {}),
+      ...(spec.containers ? { containers: slim(spec.containers)! } : {}),
+      ...(spec.initContainers ? { initContainers: slim(spec.initContainers)! } : {}),
+      ...(spec.overhead ? { overhead: spec.overhead } : {}),
+    },
+  };
+}
+
 export interface ResourceSummaryResult {
   readonly nodeSummary: NonNullable<MemberClusterStatus['nodeSummary']>;
   readonly resourceSummary: NonNullable<MemberClusterStatus['resourceSummary']>;
