@@ -33,6 +33,11 @@ const DEFAULT_FAILURE_THRESHOLD = 2;
 const DEFAULT_SUCCESS_THRESHOLD = 1;
 const DISCOVERY_INTERVAL_MS = 5 * 60_000;
 const DISCOVERY_ON_DEMAND_GAP_MS = 10_000;
+/**
+ * Node and resource summaries are re-read at most this often: they list every active pod of the member, which on a
+ * big member is the costliest part of a probe by far, while Ready comes from every probe.
+ */
+const SUMMARY_INTERVAL_MS = 30_000;
 const MIN_PROBE_GAP_MS = 1000;
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -50,6 +55,7 @@ interface MemberState {
   successes: number;
   discoveredAt?: number;
   discoveryDue: boolean;
+  summarizedAt?: number;
   lastProbeStart: number;
   probing?: Promise<void>;
   /** probeSoon() was asked for while a probe ran. */
@@ -303,7 +309,9 @@ export class MemberFleet {
     let outcome = await this.connect(st);
     if (!outcome && st.client) {
       const discovery = st.discoveryDue || st.discoveredAt === undefined || this.now() - st.discoveredAt >= DISCOVERY_INTERVAL_MS;
-      const result = await probeMember(st.client, { timeoutMs: hc.timeoutMs, discovery });
+      const summary = st.summarizedAt === undefined || this.now() - st.summarizedAt >= SUMMARY_INTERVAL_MS;
+      const result = await probeMember(st.client, { timeoutMs: hc.timeoutMs, discovery, summary });
+      if (summary && result.resourceSummary) st.summarizedAt = this.now();
       if (this.stopped || st.removed) return;
       if (discovery && result.apiEnablements) {
         st.discoveredAt = this.now();

@@ -27,6 +27,8 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
   /** Read discovery too (costly: one call per group version). */
   readonly discovery: boolean;
+  /** List nodes and active pods for the summaries (costly on a big member: every pod). Default true. */
+  readonly summary?: boolean;
 }
 
 const ANONYMOUS = 'system:anonymous';
@@ -137,12 +139,14 @@ export async function probeMember(client: ClusterClient, options: ProbeOptions):
     }
 
     let summary: ReturnType<typeof summarizeResources> | undefined;
-    try {
-      const nodes = await listAll<NodeFacts>(client, '/api/v1/nodes', timeoutMs);
-      const pods = await listAll<PodFacts>(client, `/api/v1/pods?fieldSelector=${encodeURIComponent(ACTIVE_PODS)}`, timeoutMs, podFactsOf);
-      summary = summarizeResources(nodes, pods);
-    } catch (err) {
-      note(notes, 'node and pod summary', err);
+    if (options.summary !== false) {
+      try {
+        const nodes = await listAll<NodeFacts>(client, '/api/v1/nodes', timeoutMs);
+        const pods = await listAll<PodFacts>(client, `/api/v1/pods?fieldSelector=${encodeURIComponent(ACTIVE_PODS)}`, timeoutMs, podFactsOf);
+        summary = summarizeResources(nodes, pods);
+      } catch (err) {
+        note(notes, 'node and pod summary', err);
+      }
     }
     return {
       ...(kubernetesVersion ? { kubernetesVersion } : {}),
