@@ -1,36 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { KubeObject } from '../../api/meta/object-meta.js';
-import { CLUSTER_LABEL } from '../../api/fleet/v1alpha1/well-known.js';
 import { newServiceUnavailable } from '../apimachinery/status-error.js';
 import type { TableColumnDefinition } from '../apimachinery/table.js';
 import type { FleetMember } from './fleet-members.js';
 import { MemberTableInformer, type HeldVersions, type MemberEventType, type MemberItem } from './member-table-informer.js';
-import { extraFieldValues } from './selectable-fields.js';
+import { EventWindow } from './event-window.js';
+import { encodeViewEntry, entryKey, restampViewEntry, type ViewEntry } from './view-entry.js';
 import { formatViewToken } from './view-token.js';
 
-/** One object of the view, immutable: a change makes a new entry. */
-export interface ViewEntry {
-  readonly cluster: string;
-  /** '' for a cluster-scoped object. */
-  readonly namespace: string;
-  /** The name in the member. */
-  readonly name: string;
-  /** The name the view serves it under: `name`, or `name@cluster` while the name exists in several members. */
-  readonly servedName: string;
-  /** The member's resourceVersion. */
-  readonly memberVersion: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** Values of the resource's selectable fields beyond metadata (see selectableFields), joined by NUL. */
-  readonly extra: string | undefined;
-  /** The member's Table cells as JSON text (one string costs less than an array of them); the name cell is replaced when served. */
-  readonly cells: string | undefined;
-  /** The entry's key in the cache (cluster, namespace, name); one string shared by the map and the sort order. */
-  readonly key: string;
-  readonly creationTimestamp: string | undefined;
-  /** The object as served: origin stamped, served name, the view's resourceVersion (`token`). */
-  readonly json: string;
-  readonly token: string;
-}
+export type { ViewEntry } from './view-entry.js';
 
 export type ViewEventType = MemberEventType;
 
@@ -78,7 +55,6 @@ interface MemberState {
   columns?: readonly TableColumnDefinition[];
 }
 
-const entryKey = (cluster: string, namespace: string, name: string) => `${cluster}\u0000${namespace}\u0000${name}`;
 
 /** The position of an entry in list order (namespace, name, cluster) as one comparable string. */
 export function sortKeyOf(e: Pick<ViewEntry, 'cluster' | 'namespace' | 'name'>): string {
@@ -108,8 +84,7 @@ export class MergedResource {
   /** Clusters that left while their objects are being removed. */
   private readonly droppedClusters = new Set<string>();
   private clusterList: string[] | undefined;
-  private readonly ring: ViewEvent[] = [];
-  private ringStart = 0;
+  private readonly window: EventWindow<ViewEvent>;
   private readonly watchers = new Set<ViewWatcher>();
   private readonly members = new Map<string, MemberState>();
   private readonly syncWaiters = new Set<() => void>();
@@ -120,7 +95,9 @@ export class MergedResource {
   private stopReason: string | undefined;
   lastUsed = Date.now();
 
-  constructor(readonly o: MergedResourceOptions) {}
+  constructor(readonly o: MergedResourceOptions) {
+    this.window = new EventWindow(o.window ?? 10_000);
+  }
 
   get apiVersion(): string {
     return this.o.group ? `${this.o.group}/${this.o.version}` : this.o.version;
@@ -284,15 +261,14 @@ export class MergedResource {
    * undefined when the window no longer holds them (the caller answers 410).
    */
   watchFrom(watcher: ViewWatcher, fromSeq: number): ViewEvent[] | undefined {
-    const oldest = this.ring.length === 0 ? this.seq + 1 : this.ring[this.ringStart]!.seq;
-    if (fromSeq > this.seq || fromSeq < oldest - 1) return undefined;
-    const replay: ViewEvent[] = [];
-    for (let i = 0; i < this.ring.length; i++) {
-      const e = this.ring[(this.ringStart + i) % this.ring.length]!;
-      if (e.seq > fromSeq) replay.push(e);
-    }
-    this.watchers.add(watcher);
+    const replay = this.window.after(fromSeq, this.seq);
+    if (replay) this.watchers.add(watcher);
     return replay;
+  }
+
+  /** The oldest position a watch may resume after. */
+  oldestResumable(): number {
+    return this.window.oldestResumable(this.seq);
   }
 
   /** Registers a watcher at the current position (the caller sends the current entries first). */
@@ -303,11 +279,6 @@ export class MergedResource {
   unwatch(watcher: ViewWatcher): void {
     // A watch is a use: the idle time counts from its end.
     if (this.watchers.delete(watcher)) this.lastUsed = Date.now();
-  }
-
-  /** The oldest sequence a watch may resume after, minus one (for the 410 message). */
-  oldestResumable(): number {
-    return this.ring.length === 0 ? this.seq : this.ring[this.ringStart]!.seq - 1;
   }
 
   /**
@@ -424,54 +395,20 @@ export class MergedResource {
   }
 
   private encode(cluster: string, item: MemberItem, servedName: string): ViewEntry {
-    const object = item.object;
-    const meta = object.metadata;
-    const memberVersion = String(meta.resourceVersion ?? '');
-    const token = this.nextToken();
-    const name = String(meta.name ?? '');
-    meta.labels = { ...(meta.labels ?? {}), [CLUSTER_LABEL]: cluster };
-    meta.annotations = { ...(meta.annotations ?? {}), [CLUSTER_LABEL]: cluster };
-    meta.name = servedName;
-    meta.resourceVersion = token;
-    // JSON.stringify answers with a rope of string pieces; one flat copy costs less to keep and to serve.
-    const json = Buffer.from(JSON.stringify(object)).toString();
-    const namespace = this.intern(meta.namespace ?? '');
-    const previous = this.entries.get(entryKey(cluster, namespace, name));
-    const extra = extraFieldValues(object as KubeObject, this.o.fields);
-    return {
-      key: previous?.key ?? entryKey(cluster, namespace, name),
-      cluster,
-      namespace,
-      name,
-      servedName,
-      memberVersion,
-      labels: meta.labels,
-      extra: extra?.join('\u0000'),
-      cells: item.cells ? JSON.stringify(item.cells) : undefined,
-      creationTimestamp: meta.creationTimestamp,
-      json,
-      token,
-    };
+    const namespace = this.intern(item.object.metadata.namespace ?? '');
+    const key = this.entries.get(entryKey(cluster, namespace, String(item.object.metadata.name ?? '')))?.key;
+    return encodeViewEntry({ cluster, item, servedName, token: this.nextToken(), namespace, fields: this.o.fields, ...(key ? { key } : {}) });
   }
 
   /** The entry re-encoded under a served name at the next token (renames, deletions without a final object). */
   private restamp(e: ViewEntry, servedName: string): ViewEntry {
-    const object = JSON.parse(e.json) as KubeObject;
-    const token = this.nextToken();
-    object.metadata.name = servedName;
-    object.metadata.resourceVersion = token;
-    return { ...e, servedName, token, json: JSON.stringify(object) };
+    return restampViewEntry(e, servedName, this.nextToken());
   }
 
   private emit(type: ViewEventType, entry: ViewEntry, prev?: ViewEntry): void {
     this.seq++;
     const event: ViewEvent = { seq: this.seq, token: entry.token, type, entry, ...(prev ? { prev } : {}) };
-    const window = this.o.window ?? 10_000;
-    if (this.ring.length < window) this.ring.push(event);
-    else {
-      this.ring[this.ringStart] = event;
-      this.ringStart = (this.ringStart + 1) % this.ring.length;
-    }
+    this.window.push(event);
     for (const w of this.watchers) w.deliver(event);
   }
 }
