@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../api/meta/object-meta.js';
 import type { TableColumnDefinition } from '../apimachinery/table.js';
 import type { ClusterClient } from '../members/cluster-client.js';
+import { abortableSleep, runListWatch } from '../members/list-watch-loop.js';
 import { watchLines } from '../members/watch-lines.js';
 
 export type MemberEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -114,36 +115,21 @@ export class MemberTableInformer {
     return this.versions.keys();
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.abort.signal.aborted) {
-      try {
-        if (!this.rv) await this.list();
-        const started = Date.now();
-        const events = await this.watch(() => (failures = 0));
-        if (events === 0 && Date.now() - started < 1_000) await this.sleep(1_000);
-      } catch (err) {
-        if (this.abort.signal.aborted) return;
-        if (err instanceof NotServedError) {
-          // Not every member serves every resource (a CRD installed in some): that member simply has none.
-          this.removeAll();
-          this.o.onSynced?.();
-          await this.sleep(NOT_SERVED_RETRY_MS);
-          continue;
-        }
-        failures++;
-        if (failures === 1 || failures % 20 === 0) this.o.log?.(`fleet view: watch of ${this.o.path} in ${this.o.cluster} failed; retrying`, err);
-        const delay = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
-        await this.sleep(delay / 2 + Math.random() * (delay / 2));
-      }
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => (clearTimeout(t), this.abort.signal.removeEventListener('abort', done), resolve());
-      const t = setTimeout(done, ms);
-      this.abort.signal.addEventListener('abort', done, { once: true });
+  private run(): Promise<void> {
+    return runListWatch({
+      signal: this.abort.signal,
+      positioned: () => this.rv !== '',
+      list: () => this.list(),
+      watch: (connected) => this.watch(connected),
+      handle: async (err) => {
+        if (!(err instanceof NotServedError)) return false;
+        // Not every member serves every resource (a CRD installed in some): that member simply has none.
+        this.removeAll();
+        this.o.onSynced?.();
+        await abortableSleep(NOT_SERVED_RETRY_MS, this.abort.signal);
+        return true;
+      },
+      log: (err) => this.o.log?.(`fleet view: watch of ${this.o.path} in ${this.o.cluster} failed; retrying`, err),
     });
   }
 

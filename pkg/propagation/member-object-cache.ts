@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../api/meta/object-meta.js';
 import type { ClusterClient } from '../members/cluster-client.js';
+import { runListWatch } from '../members/list-watch-loop.js';
 import { watchLines } from '../members/watch-lines.js';
 
 export type MemberObjectEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -86,23 +87,14 @@ export class MemberObjectCache {
     return this.objects.values();
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.abort.signal.aborted) {
-      try {
-        if (!this.rv) await this.list();
-        const started = Date.now();
-        const events = await this.watch(() => (failures = 0));
-        // A watch that ends at once without a single event is not normal: do not spin on it.
-        if (events === 0 && Date.now() - started < 1_000) await new Promise((r) => setTimeout(r, 1_000));
-      } catch (err) {
-        if (this.abort.signal.aborted) return;
-        failures++;
-        if (failures === 1 || failures % 20 === 0) this.o.log?.(`watch of ${this.o.path} in ${this.o.cluster} failed; retrying`, err);
-        const delay = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
-        await new Promise((r) => setTimeout(r, delay / 2 + Math.random() * (delay / 2)));
-      }
-    }
+  private run(): Promise<void> {
+    return runListWatch({
+      signal: this.abort.signal,
+      positioned: () => this.rv !== '',
+      list: () => this.list(),
+      watch: (connected) => this.watch(connected),
+      log: (err) => this.o.log?.(`watch of ${this.o.path} in ${this.o.cluster} failed; retrying`, err),
+    });
   }
 
   private async list(): Promise<void> {
