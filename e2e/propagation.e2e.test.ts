@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stopComponent } from './fleet/component-outage.js';
 import { kubectl, kubectlOk } from './fleet/kubectl.js';
+import { eventually as pollUntil } from './fleet/eventually.js';
 
 // Acceptance of propagation through kubectl on the host: members joined by `herd dev up` (member-1 eu-west,
 // member-2 us-east, member-3 ap-south), Federated objects written once to the host, member objects read from each
@@ -12,20 +13,8 @@ const k = (args: readonly string[], input?: string) => kubectlOk(fleet, host, ar
 const m = (member: string, args: readonly string[]) => kubectlOk(fleet, member, args);
 const NS = 'prop-e2e';
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+/** The shared poller with this file's patience (90 s by default). */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> => pollUntil(what, probe, { timeoutMs });
 
 async function memberGet(member: string, resource: string, name: string, ns = NS): Promise<Record<string, any> | undefined> {
   const r = await kubectl(fleet, member, ['get', resource, name, '-n', ns, '-o', 'json']);
