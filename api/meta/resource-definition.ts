@@ -82,6 +82,8 @@ export interface Subresources {
   status: boolean;
   /** Further subresources by name (`decision`), answered by their own handlers. */
   extra?: string[];
+  /** The kind each extra subresource answers with, when it is not the resource's own (`decision` → LoadBalancingDecision). */
+  extraKinds?: Record<string, string>;
 }
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';

@@ -71,10 +71,12 @@ describe('apiResourceList', () => {
   it('sorts resources by name, each status entry right after its resource', () => {
     const names = list.resources.map((r) => r.name);
     expect(names).toEqual([...names].sort());
-    expect(names.indexOf('globalloadbalancers/status')).toBe(names.indexOf('globalloadbalancers') + 1);
+    expect(names.indexOf('globalloadbalancers/decision')).toBe(names.indexOf('globalloadbalancers') + 1);
+    expect(names.indexOf('globalloadbalancers/status')).toBe(names.indexOf('globalloadbalancers') + 2);
+    expect(list.resources.find((r) => r.name === 'globalloadbalancers/decision')?.kind).toBe('LoadBalancingDecision');
     expect(names.indexOf('federateddeployments/placement')).toBe(names.indexOf('federateddeployments') + 1);
-    // 26 resources, 26 status subresources, and the placement subresource of each of the 14 Federated kinds.
-    expect(names).toHaveLength(54);
+    // 26 resources, 26 status subresources, the placement subresource of each of the 14 Federated kinds, and decision.
+    expect(names).toHaveLength(55);
   });
 
   it('lists extra subresources as read-only', () => {

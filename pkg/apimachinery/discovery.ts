@@ -168,7 +168,7 @@ export function apiResourceList(defs: readonly ResourceDefinition[], group: stri
       name: `${def.plural}/${name}`,
       singularName: '',
       namespaced: def.namespaced,
-      kind: def.kind,
+      kind: def.subresources.extraKinds?.[name] ?? def.kind,
       verbs: [...verbs],
     });
     if (def.subresources.status) resources.push(sub('status', STATUS_VERBS));
@@ -211,7 +211,8 @@ function resourceDiscovery(def: ResourceDefinition): APIResourceDiscovery {
   const subresources: APISubresourceDiscovery[] = [];
   if (def.subresources.status) subresources.push({ subresource: 'status', responseKind: responseKind(def), verbs: [...STATUS_VERBS] });
   for (const extra of def.subresources.extra ?? []) {
-    subresources.push({ subresource: extra, responseKind: responseKind(def), verbs: [...EXTRA_SUBRESOURCE_VERBS] });
+    const kind = def.subresources.extraKinds?.[extra];
+    subresources.push({ subresource: extra, responseKind: kind ? { ...responseKind(def), kind } : responseKind(def), verbs: [...EXTRA_SUBRESOURCE_VERBS] });
   }
   if (subresources.length > 0) out.subresources = subresources.sort((a, b) => byName(a.subresource, b.subresource));
   return out;

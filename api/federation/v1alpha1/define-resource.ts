@@ -19,6 +19,8 @@ export interface ResourceInput {
   /** Categories besides `herd`. */
   extraCategories?: string[];
   extraSubresources?: string[];
+  /** Kinds the extra subresources answer with, by subresource, when not this kind. */
+  extraSubresourceKinds?: Record<string, string>;
 }
 
 export function defineResource(input: ResourceInput): ResourceDefinition {
@@ -44,6 +46,7 @@ export function defineResource(input: ResourceInput): ResourceDefinition {
     verbs: CRD_VERBS,
   };
   if (input.extraSubresources && input.extraSubresources.length > 0) def.subresources.extra = [...input.extraSubresources];
+  if (input.extraSubresourceKinds) def.subresources.extraKinds = { ...input.extraSubresourceKinds };
   return def;
 }
 

@@ -10,17 +10,23 @@ const glb: GlobalLoadBalancer = {
   kind: 'GlobalLoadBalancer',
   metadata: { name: 'web', namespace: 'shop' },
   spec: {
-    backend: { kind: 'Service', name: 'web' },
-    strategy: { type: 'Failover', failoverOrder: ['eu-1', 'us-1'] },
+    hostname: 'web.shop.global.example.com',
+    backend: { kind: 'FederatedService', name: 'web', port: 443 },
+    strategy: {
+      type: 'Geo',
+      failoverOrder: ['eu-1', 'us-1'],
+      geo: { regionDistances: [{ from: 'eu-west', to: 'us-east', distance: 80 }], clientNetworks: [{ cidr: '10.1.0.0/16', region: 'eu-west' }] },
+      capacity: { minReadyEndpoints: 3 },
+    },
     ttlSeconds: 10,
-    healthCheck: { mode: 'HTTP', port: 8080, path: '/healthz', scheme: 'HTTPS' },
+    healthCheck: { type: 'HTTP', port: 8080, path: '/healthz', scheme: 'HTTPS', periodSeconds: 1, failureThreshold: 3 },
   },
   status: {
-    dnsName: 'web.shop.global.example.com',
+    hostname: 'web.shop.global.example.com',
     healthyClusters: 1,
     clusters: [
-      { name: 'eu-1', healthy: true, addresses: ['203.0.113.10'] },
-      { name: 'us-1', healthy: false, message: 'no ready endpoints' },
+      { name: 'eu-1', healthy: true, addresses: ['203.0.113.10'], readyEndpoints: 2, reason: 'Healthy', message: '2 ready endpoints' },
+      { name: 'us-1', healthy: false, reason: 'NoReadyEndpoints', message: 'no ready endpoints' },
     ],
   },
 };
@@ -32,7 +38,9 @@ describe('GlobalLoadBalancer schema', () => {
   });
 
   it.each<[string, (g: GlobalLoadBalancer) => unknown]>([
-    ['a backend of another kind', (g) => ({ ...g, spec: { ...g.spec, backend: { kind: 'Pod', name: 'x' } } })],
+    ['a backend without a name', (g) => ({ ...g, spec: { ...g.spec, backend: { kind: 'FederatedService' } } })],
+    ['a hostname with a space', (g) => ({ ...g, spec: { ...g.spec, hostname: 'a b.example' } })],
+    ['an upper-case hostname', (g) => ({ ...g, spec: { ...g.spec, hostname: 'Web.example' } })],
     ['an unknown strategy', (g) => ({ ...g, spec: { ...g.spec, strategy: { type: 'Random' } } })],
     ['a TTL of zero', (g) => ({ ...g, spec: { ...g.spec, ttlSeconds: 0 } })],
     ['a probe port out of range', (g) => ({ ...g, spec: { ...g.spec, healthCheck: { port: 70000 } } })],
@@ -41,7 +49,7 @@ describe('GlobalLoadBalancer schema', () => {
     expect(validate(mutate(glb))).toBe(false);
   });
 
-  it('serves no decision subresource yet', () => {
-    expect(globalLoadBalancerDefinition.subresources).toEqual({ status: true });
+  it('serves the decision subresource', () => {
+    expect(globalLoadBalancerDefinition.subresources).toEqual({ status: true, extra: ['decision'], extraKinds: { decision: 'LoadBalancingDecision' } });
   });
 });

@@ -8,5 +8,6 @@ export * from './federated-resource.js';
 export * from './propagation-policy.js';
 export * from './override-policy.js';
 export * from './global-load-balancer.js';
+export * from './load-balancing-decision.js';
 export * from './default-federated-types.js';
 export * from './static-resources.js';

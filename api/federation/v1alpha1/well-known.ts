@@ -59,6 +59,18 @@ export const PLACEMENT_SUBRESOURCE = 'placement';
 /** Kind of the object the placement subresource answers with. */
 export const PLACEMENT_EXPLANATION_KIND = 'PlacementExplanation';
 
+/**
+ * Read-only subresource of a GlobalLoadBalancer: a `LoadBalancingDecision` for one client (`clientRegion`,
+ * `clientZone`, `clientIP` query parameters), the same answer DNS gives.
+ */
+export const DECISION_SUBRESOURCE = 'decision';
+/** Kind of the object the decision subresource answers with. */
+export const LOAD_BALANCING_DECISION_KIND = 'LoadBalancingDecision';
+/** Annotation on a member Service (or on the member copy of the backend) listing the addresses clients should reach, comma separated, when the Service publishes none. */
+export const GSLB_ADDRESSES_ANNOTATION = `${GROUP}/gslb-addresses`;
+/** GlobalLoadBalancer condition: another GlobalLoadBalancer answers for the same hostname. */
+export const CONDITION_HOSTNAME_CONFLICT = 'HostnameConflict';
+
 /** Condition types. */
 /** MemberCluster: the apiserver cannot be reached, or does not answer ready. */
 export const CONDITION_OFFLINE = 'Offline';
