@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { devCommand } from './cli/dev-command.js';
+import { dnsCommand } from './cli/dns-command.js';
 import { explainCommand } from './cli/explain-command.js';
 import { joinCommand, unjoinCommand } from './cli/join-command.js';
 import { kubeconfigCommand } from './cli/kubeconfig-command.js';
@@ -16,6 +17,7 @@ const program = new Command()
   .addCommand(unjoinCommand())
   .addCommand(explainCommand())
   .addCommand(kubeconfigCommand())
+  .addCommand(dnsCommand())
   .addCommand(devCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

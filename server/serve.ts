@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_HERD_NAMESPACE, GROUP, PLACEMENT_SUBRESOURCE, VERSION, staticResourceDefinitions } from '../api/federation/v1alpha1/index.js';
+import { API_VERSION, DECISION_SUBRESOURCE, DEFAULT_HERD_NAMESPACE, GROUP, PLACEMENT_SUBRESOURCE, VERSION, staticResourceDefinitions } from '../api/federation/v1alpha1/index.js';
 import { DelegatingAuthenticator } from '../pkg/auth/authenticator.js';
 import { ClientCertAuthenticator } from '../pkg/auth/client-cert-authenticator.js';
 import { parseCertificatePool } from '../pkg/auth/certificate-chain.js';
@@ -37,7 +37,16 @@ import { fleetMembersOf } from '../pkg/fleetview/fleet-members.js';
 import { FleetViewCache } from '../pkg/fleetview/fleet-view-cache.js';
 import { MemberAccessReview } from '../pkg/fleetview/member-access-review.js';
 import { proxyUpgrade } from '../pkg/fleetview/member-upgrade.js';
+import { BalancerAnswerSource } from '../pkg/gslb/balancer-answer-source.js';
+import { DnsResponder } from '../pkg/gslb/dns-responder.js';
+import { DnsServer } from '../pkg/gslb/dns-server.js';
+import { federatedBackendResolver } from '../pkg/gslb/federated-backend.js';
+import { GlobalLoadBalancerController } from '../pkg/gslb/global-load-balancer-controller.js';
+import { globalLoadBalancerStrategy } from '../pkg/gslb/global-load-balancer-strategy.js';
+import { createGslbMetrics, qtypeLabel } from '../pkg/gslb/gslb-metrics.js';
+import { hostEventRecorder, type RecordEvent } from '../pkg/hostcluster/event-recorder.js';
 import { buildApp, type AppDeps } from './app.js';
+import { decisionReader } from './routes/decision-subresource.js';
 import { clusterProxyHandler, forwardToMember } from './routes/cluster-proxy-handler.js';
 import { fleetViewHandler } from './routes/fleet-view-handler.js';
 import { createApiMetrics } from './metrics.js';
@@ -79,11 +88,19 @@ export interface ServeOptions {
   readonly fleetCacheMaxBytes?: number;
   /** Fleet view caches unused for this long stop. Default 300. */
   readonly fleetCacheIdleSeconds?: number;
+  /** DNS zone GlobalLoadBalancer hostnames default into (`<name>.<namespace>.<zone>`). Default herd.local. */
+  readonly dnsZone?: string;
+  /** Serve DNS (UDP and TCP) on this port; absent: no DNS server. 0 picks a free port. */
+  readonly dnsPort?: number;
+  /** Address the DNS server listens on. Default: bindAddress. */
+  readonly dnsBindAddress?: string;
 }
 
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly url: string;
+  /** Where DNS is served, when it is. */
+  readonly dns?: { readonly address: string; readonly port: number };
   close(): Promise<void>;
 }
 
@@ -131,7 +148,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const compactor = new Compactor(storage, (o.compactionIntervalSeconds ?? 300) * 1000);
   compactor.start();
   const registry = new ApiGroupRegistry(GROUP, VERSION, storage);
-  for (const def of staticResourceDefinitions) registry.add(def, def.plural === 'memberclusters' ? memberClusterStrategy : {});
+  for (const def of staticResourceDefinitions) registry.add(def, def.plural === 'memberclusters' ? memberClusterStrategy : def.plural === 'globalloadbalancers' ? globalLoadBalancerStrategy : {});
   const cleanups: (() => Promise<void>)[] = [];
 
   let authenticate: AppDeps['authenticate'];
@@ -140,11 +157,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   // Aggregated mode: spec.template schemas come from the host's OpenAPI; standalone Herd keeps templates as sent.
   let targetSchemas: TargetSchemaResolver | undefined;
   let hostClient: ClusterClient | undefined;
+  let recordEvent: RecordEvent | undefined;
   if (o.mode === 'aggregated') {
     if (!o.kubeconfig) throw new Error('--kubeconfig (Herd\'s credentials for the host cluster) is required in aggregated mode');
     const connection = connectionFromKubeconfig(o.kubeconfig);
     const host = new ClusterClient(connection);
     hostClient = host;
+    recordEvent = hostEventRecorder(host, (msg) => console.warn(`herd: ${msg}`));
     const configWatch = new AuthenticationConfigWatch(host);
     await configWatch.start();
     cleanups.push(() => configWatch.stop(), () => host.close());
@@ -230,6 +249,47 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   fleetCache.start();
   cleanups.push(() => fleetDiscovery.stop(), () => fleetCache.stop());
+  // Global load balancing: health rounds per GlobalLoadBalancer, the decision subresource, and DNS when asked for.
+  const dnsZone = (o.dnsZone ?? 'herd.local').toLowerCase().replace(/\.$/, '');
+  const gslbMetrics = createGslbMetrics(metrics.registry);
+  const gslb = new GlobalLoadBalancerController({
+    store: registry.get('globalloadbalancers')!.store,
+    fleet,
+    resolveBackend: federatedBackendResolver(registry),
+    zone: dnsZone,
+    log,
+    metrics: gslbMetrics,
+    onTransition: (glb, change) => {
+      const type = change.to === 'Healthy' ? 'Normal' : 'Warning';
+      const message = `cluster ${change.cluster} is ${change.to.toLowerCase()}: ${change.reason}: ${change.message}`;
+      console.warn(`herd: GlobalLoadBalancer ${glb.metadata.namespace}/${glb.metadata.name}: ${message}`);
+      recordEvent?.(
+        { apiVersion: API_VERSION, kind: 'GlobalLoadBalancer', namespace: glb.metadata.namespace ?? '', name: String(glb.metadata.name), ...(glb.metadata.uid ? { uid: glb.metadata.uid } : {}) },
+        type,
+        change.to === 'Healthy' ? 'ClusterHealthy' : 'ClusterUnhealthy',
+        message,
+      );
+    },
+  });
+  gslb.start();
+  cleanups.push(() => gslb.stop());
+  let dnsServer: DnsServer | undefined;
+  let dnsAt: { address: string; port: number } | undefined;
+  if (o.dnsPort !== undefined) {
+    dnsServer = new DnsServer({
+      responder: new DnsResponder({ zone: dnsZone, source: new BalancerAnswerSource(gslb) }),
+      address: o.dnsBindAddress ?? o.bindAddress,
+      port: o.dnsPort,
+      onQuery: (q) => {
+        gslbMetrics.dnsQueries.inc({ qtype: qtypeLabel(q.qtype), rcode: q.rcode, transport: q.transport });
+        gslbMetrics.dnsSeconds.observe({ transport: q.transport }, q.seconds);
+      },
+    });
+    dnsAt = await dnsServer.start();
+    const started = dnsServer;
+    cleanups.push(() => started.stop());
+  }
+
   const accessReview = new MemberAccessReview();
   const fleetView = fleetViewHandler({
     cache: fleetCache,
@@ -262,7 +322,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         }
         await proxyUpgrade({ member, method: request.method ?? 'GET', path: `${innerPath}${q}`, headers: request.headersDistinct, user, socket, head });
       },
-      subresources: { [PLACEMENT_SUBRESOURCE]: (resource, namespace, name) => propagation.placementExplanation(resource, namespace, name) },
+      subresources: {
+        [PLACEMENT_SUBRESOURCE]: (resource, namespace, name) => propagation.placementExplanation(resource, namespace, name),
+        [DECISION_SUBRESOURCE]: decisionReader(registry, gslb),
+      },
       ...(o.minRequestTimeoutSeconds ? { minRequestTimeoutSeconds: o.minRequestTimeoutSeconds } : {}),
     },
     {
@@ -288,6 +351,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   return {
     app,
     url: `https://${o.bindAddress}:${o.securePort}`,
+    ...(dnsAt ? { dns: dnsAt } : {}),
     async close() {
       ready = false;
       await app.close();

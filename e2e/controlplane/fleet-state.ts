@@ -35,7 +35,14 @@ export interface FleetState {
   readonly startedAt: string;
   readonly etcd: { readonly url: string };
   /** Herd itself, when the fleet runs it: its direct URL and the CA of its serving certificate. */
-  herd?: { readonly url: string; readonly port: number; readonly caFile: string; readonly dataDir: string };
+  herd?: {
+    readonly url: string;
+    readonly port: number;
+    readonly caFile: string;
+    readonly dataDir: string;
+    /** Herd's DNS server for GlobalLoadBalancers (UDP and TCP). */
+    readonly dns?: { readonly address: string; readonly port: number; readonly zone: string };
+  };
   readonly clusters: ClusterRecord[];
   readonly processes: ProcessRecord[];
 }

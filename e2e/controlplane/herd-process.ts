@@ -53,8 +53,11 @@ function loadCA(certFile: string, keyFile: string): Promise<CertificateAuthority
   return importCA(readFileSync(certFile, 'utf8'), readFileSync(keyFile, 'utf8'));
 }
 
-/** Command line of `herd serve` in aggregated mode behind the dev host. */
-export function herdServeArgs(entry: string, files: HerdFiles, port: number): string[] {
+/** DNS zone of the dev fleet's GlobalLoadBalancers. */
+export const DEV_DNS_ZONE = 'herd.local';
+
+/** Command line of `herd serve` in aggregated mode behind the dev host, serving DNS on `dnsPort` when given. */
+export function herdServeArgs(entry: string, files: HerdFiles, port: number, dnsPort?: number): string[] {
   return [
     entry,
     'serve',
@@ -65,5 +68,6 @@ export function herdServeArgs(entry: string, files: HerdFiles, port: number): st
     `--tls-private-key-file=${files.servingKeyFile}`,
     `--kubeconfig=${files.hostKubeconfig}`,
     `--data-dir=${files.dataDir}`,
+    ...(dnsPort ? [`--dns-port=${dnsPort}`, `--dns-zone=${DEV_DNS_ZONE}`] : []),
   ];
 }

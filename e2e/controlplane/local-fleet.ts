@@ -12,7 +12,7 @@ import { freePorts } from './free-port.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { isRunning, startProcess, stopProcess, type ProcessRecord } from './managed-process.js';
 import { createSimulatedNodes, readyNodeCount } from './simulated-nodes.js';
-import { createHerdFiles, herdEntryPoint, herdServeArgs } from './herd-process.js';
+import { DEV_DNS_ZONE, createHerdFiles, herdEntryPoint, herdServeArgs } from './herd-process.js';
 import { HERD_API_SERVICES, registrationManifests } from './herd-registration.js';
 import { joinFleetMembers } from './join-fleet-members.js';
 import { isHealthy, tlsRequest, type TlsFiles } from './tls-request.js';
@@ -69,7 +69,7 @@ export async function startLocalFleet(options: FleetUpOptions = {}): Promise<Fle
   const started = Date.now();
   const since = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
-  const ports = await freePorts(3 + (1 + members) * 4);
+  const ports = await freePorts(4 + (1 + members) * 4);
   let next = 0;
   const port = () => ports[next++]!;
   const etcdClient = port();
@@ -179,13 +179,14 @@ export async function startLocalFleet(options: FleetUpOptions = {}): Promise<Fle
     }
     if (options.herd ?? true) {
       const herdPort = port();
+      const dnsPort = port();
       const host = plans[0]!;
       const files = await createHerdFiles(join(stateDir, 'herd'), host.cluster, host.pki.caKeyFile);
       const url = `https://127.0.0.1:${herdPort}`;
       // RBAC first: Herd reads the authentication ConfigMap as it starts.
       await applyManifests(bin.kubectl, host.cluster.kubeconfig, registrationManifests({ port: herdPort, caPem: readFileSync(files.caFile, 'utf8') }));
-      const herd = start('herd', process.execPath, herdServeArgs(herdEntryPoint(), files, herdPort), join(stateDir, 'herd'), `${url}/readyz`);
-      state.herd = { url, port: herdPort, caFile: files.caFile, dataDir: files.dataDir };
+      const herd = start('herd', process.execPath, herdServeArgs(herdEntryPoint(), files, herdPort, dnsPort), join(stateDir, 'herd'), `${url}/readyz`);
+      state.herd = { url, port: herdPort, caFile: files.caFile, dataDir: files.dataDir, dns: { address: '127.0.0.1', port: dnsPort, zone: DEV_DNS_ZONE } };
       writeFleetState(state);
       await waitUntil(herd, () => isHealthy(`${url}/readyz`, { caFile: files.caFile }), timeout);
       for (const name of HERD_API_SERVICES) await waitUntil(herd, () => apiServiceAvailable(host.cluster, name), timeout, `Available as the APIService ${name}`);

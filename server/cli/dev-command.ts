@@ -9,6 +9,7 @@ import { buildMissingBinaries } from '../../e2e/binaries/go-builder.js';
 import { fleetStatus } from '../../e2e/controlplane/fleet-status.js';
 import { isRunning } from '../../e2e/controlplane/managed-process.js';
 import { DEFAULT_STATE_DIR, startLocalFleet, stopLocalFleet } from '../../e2e/controlplane/local-fleet.js';
+import { formatDnsResponse, queryDns } from '../../pkg/gslb/dns-client.js';
 import type { FleetState } from '../../e2e/controlplane/fleet-state.js';
 import { buildProgressReporter } from './build-progress.js';
 import { FLEET_CONTEXT, memberContextName } from './fleet-contexts.js';
@@ -48,6 +49,12 @@ function printTryIt(state: FleetState): void {
     out(`  kubectl --context ${FLEET_CONTEXT} get pods -A`.padEnd(50) + "# every member's pods, with a CLUSTER column");
     out(`  kubectl --context ${FLEET_CONTEXT} get deployments -A -w`.padEnd(50) + '# one watch over the fleet');
     if (members[0]) out(`  kubectl --context ${memberContextName(members[0].name)} get pods -A`.padEnd(50) + '# one member through Herd, as you');
+    out('  kubectl --context host get globalloadbalancers -A -o wide');
+    if (state.herd.dns) {
+      const { address, port, zone } = state.herd.dns;
+      out(`  dig @${address} -p ${port} web.default.${zone}`.padEnd(50) + "# Herd's DNS answer (also: npx herd dns query …)");
+      out(`  dig @${address} -p ${port} +subnet=10.2.0.0/24 web.default.${zone}`.padEnd(50) + '# a client in us-east');
+    }
   }
   for (const m of members) out(`  kubectl --context ${m.context} get nodes -L topology.kubernetes.io/region   # ${m.region}/${m.zone}`);
   out(`  herd dev status --state-dir ${state.stateDir}`);
@@ -86,6 +93,34 @@ async function printExampleResult(kubectl: string, state: FleetState, workloads:
   out('$ herd explain federateddeployment/web');
   const explained = await run('host', ['get', '--raw', '/apis/federation.herd.io/v1alpha1/namespaces/default/federateddeployments/web/placement']).catch(() => undefined);
   if (explained) out(formatPlacementTable('FederatedDeployment', JSON.parse(explained) as PlacementExplanationView).trimEnd());
+  await printLoadBalancerExample(run, state, log);
+}
+
+/** The example GlobalLoadBalancer: its status, one decision, and the DNS answer Herd gives for it. */
+async function printLoadBalancerExample(run: (context: string, args: readonly string[]) => Promise<string>, state: FleetState, log: (line: string) => void): Promise<void> {
+  try {
+    await run('host', ['wait', '--for=condition=Ready', 'globalloadbalancer/web', '-n', 'default', '--timeout=60s']);
+    log('example: globalloadbalancer/web is Ready');
+  } catch (err) {
+    log(`example: globalloadbalancer/web is not Ready yet: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  out('$ kubectl --context host get globalloadbalancer web -o wide');
+  out(await run('host', ['get', 'globalloadbalancer', 'web', '-n', 'default', '-o', 'wide']).catch((e: Error) => e.message));
+  const decisionPath = '/apis/federation.herd.io/v1alpha1/namespaces/default/globalloadbalancers/web/decision?clientRegion=us-east';
+  out(`$ kubectl --context host get --raw '${decisionPath}'`);
+  const decision = await run('host', ['get', '--raw', decisionPath]).catch((e: Error) => e.message);
+  try {
+    const d = JSON.parse(decision) as { targets: { cluster: string; addresses: string[]; answered: boolean; explanation: string }[]; excluded: { cluster: string; reason: string }[] };
+    for (const t of d.targets) out(`  ${t.answered ? 'answer  ' : 'fallback'} ${t.cluster.padEnd(10)} ${t.addresses.join(',').padEnd(16)} ${t.explanation}`);
+    for (const e of d.excluded) out(`  excluded ${e.cluster.padEnd(10)} ${''.padEnd(16)} ${e.reason}`);
+  } catch {
+    out(decision);
+  }
+  const dns = state.herd?.dns;
+  if (!dns) return;
+  out(`$ dig @${dns.address} -p ${dns.port} web.default.${dns.zone}        # or: npx herd dns query web.default.${dns.zone}`);
+  const answer = await queryDns({ server: dns.address, port: dns.port, name: `web.default.${dns.zone}`, type: 'A' }).then(formatDnsResponse, (e: Error) => e.message);
+  out(answer.trimEnd());
 }
 
 function applyExamples(kubectl: string, kubeconfig: string, dir: string): Promise<string[]> {

@@ -32,10 +32,13 @@ export function serveCommand(): Command {
     .option('--member-concurrency <n>', 'member writes in flight per member cluster', (v) => Number(v), 32)
     .option('--fleet-cache-max-bytes <bytes>', 'ceiling on the memory of the fleet view caches (estimated from the cached JSON); beyond it idle caches are dropped, then requests get 503', (v) => Number(v), 1024 * 1024 * 1024)
     .option('--fleet-cache-idle-seconds <seconds>', 'a fleet view cache nobody read or watched for this long is stopped', (v) => Number(v), 300)
+    .option('--dns-zone <zone>', 'DNS zone of GlobalLoadBalancer hostnames; by default each answers for <name>.<namespace>.<zone>', 'herd.local')
+    .option('--dns-port <port>', 'serve DNS for GlobalLoadBalancers over UDP and TCP on this port (default: no DNS server)', port)
+    .option('--dns-bind-address <ip>', 'address the DNS server listens on (default: --bind-address)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
     .option('--min-request-timeout <seconds>', 'watches without timeoutSeconds end after a random time in [this, 2×this) seconds', (v) => Number(v), 1800)
     .option('--compaction-interval <seconds>', 'history kept for watches and paged lists; older resourceVersions get 410 (0: never compact)', (v) => Number(v), 300)
-    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string; herdNamespace: string; memberCredentialsDir?: string; defaultNotReadyTolerationSeconds: number; memberConcurrency: number; fleetCacheMaxBytes: number; fleetCacheIdleSeconds: number }) => {
+    .action(async (opts: { mode: 'aggregated' | 'standalone'; bindAddress: string; securePort: number; tlsCertFile: string; tlsPrivateKeyFile: string; dataDir: string; kubeconfig?: string; clientCaFile?: string; tokenAuthFile?: string; logLevel: string; compactionInterval: number; minRequestTimeout: number; storage: 'sqlite' | 'etcd'; etcdServers: string[]; etcdPrefix: string; etcdCafile?: string; etcdCertfile?: string; etcdKeyfile?: string; herdNamespace: string; memberCredentialsDir?: string; defaultNotReadyTolerationSeconds: number; memberConcurrency: number; fleetCacheMaxBytes: number; fleetCacheIdleSeconds: number; dnsZone: string; dnsPort?: number; dnsBindAddress?: string }) => {
       const server = await startServer({
         mode: opts.mode,
         bindAddress: opts.bindAddress,
@@ -62,6 +65,9 @@ export function serveCommand(): Command {
         memberConcurrency: opts.memberConcurrency,
         fleetCacheMaxBytes: opts.fleetCacheMaxBytes,
         fleetCacheIdleSeconds: opts.fleetCacheIdleSeconds,
+        dnsZone: opts.dnsZone,
+        ...(opts.dnsPort !== undefined ? { dnsPort: opts.dnsPort } : {}),
+        ...(opts.dnsBindAddress ? { dnsBindAddress: opts.dnsBindAddress } : {}),
         ...(opts.memberCredentialsDir ? { memberCredentialsDir: opts.memberCredentialsDir } : {}),
       });
       await new Promise<void>((resolve) => {

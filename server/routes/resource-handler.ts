@@ -33,7 +33,7 @@ export interface ResourceHandlerDeps {
 }
 
 /** Answers GET on a computed subresource of one object; throws a StatusError (NotFound, say) otherwise. */
-export type SubresourceReader = (resource: string, namespace: string | undefined, name: string) => Promise<unknown>;
+export type SubresourceReader = (resource: string, namespace: string | undefined, name: string, query: URLSearchParams) => Promise<unknown>;
 
 const FIELD_VALIDATIONS = ['Ignore', 'Warn', 'Strict'];
 
@@ -106,7 +106,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     if (computed) {
       if (info.verb !== 'get') throw newMethodNotSupported({ group: served.definition.group, resource: `${served.definition.plural}/${sub}` }, info.verb);
       const target = negotiateResponse(request.headers.accept, { list: false });
-      return send(reply, 200, target, JSON.stringify(await computed(info.resource, namespace, info.name)));
+      return send(reply, 200, target, JSON.stringify(await computed(info.resource, namespace, info.name, query)));
     }
     if (sub !== '' && !(sub === 'status' && served.definition.subresources.status)) throw pathNotFound();
     const { store, definition } = served;
