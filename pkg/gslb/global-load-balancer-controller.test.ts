@@ -11,6 +11,8 @@ import type { BackendObservation } from './backend-observer.js';
 import { BalancerAnswerSource } from './balancer-answer-source.js';
 import { GlobalLoadBalancerController } from './global-load-balancer-controller.js';
 import { globalLoadBalancerStrategy } from './global-load-balancer-strategy.js';
+import { createGslbMetrics, type GslbMetrics } from './gslb-metrics.js';
+import { Registry } from 'prom-client';
 
 const NS = 'shop';
 const MEMBERS = [
@@ -49,8 +51,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function controller(view: View): GlobalLoadBalancerController {
+function controller(view: View, metrics?: GslbMetrics): GlobalLoadBalancerController {
   const c = new GlobalLoadBalancerController({
+    ...(metrics ? { metrics } : {}),
     store: registry.get('globalloadbalancers')!.store,
     fleet: { members: () => MEMBERS.map(([n, r]) => snapshot(n, r)) },
     resolveBackend: async () => ({ placed: new Set(MEMBERS.map(([n]) => n)), ref: { namespace: NS, serviceName: 'web' } }),
@@ -122,6 +125,24 @@ describe('GlobalLoadBalancerController', () => {
     expect(dnsA(c)).toEqual(['10.0.0.1', '10.0.0.2']);
     await rounds(1);
     expect(dnsA(c)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  });
+
+  it('counts decisions by strategy and source, and health transitions', async () => {
+    const view: View = new Map(MEMBERS.map(([n]) => [n, up(n)]));
+    const registry = new Registry();
+    const c = controller(view, createGslbMetrics(registry));
+    await create({ strategy: { type: 'Failover' } });
+    await rounds(1);
+    await c.decision(NS, 'web', {});
+    dnsA(c);
+    dnsA(c);
+    view.set('member-1', unreachable);
+    await rounds(3);
+    const text = await registry.metrics();
+    expect(text).toContain('herd_gslb_decisions_total{strategy="Failover",source="api"} 1');
+    expect(text).toContain('herd_gslb_decisions_total{strategy="Failover",source="dns"} 2');
+    expect(text).toContain('herd_gslb_health_transitions_total{to="Healthy"} 3');
+    expect(text).toContain('herd_gslb_health_transitions_total{to="Unhealthy"} 1');
   });
 
   it('fails open when no cluster is healthy', async () => {

@@ -52,8 +52,8 @@ function printTryIt(state: FleetState): void {
     out('  kubectl --context host get globalloadbalancers -A -o wide');
     if (state.herd.dns) {
       const { address, port, zone } = state.herd.dns;
-      out(`  dig @${address} -p ${port} web.default.${zone}`.padEnd(50) + "# Herd's DNS answer (also: npx herd dns query …)");
-      out(`  dig @${address} -p ${port} +subnet=10.2.0.0/24 web.default.${zone}`.padEnd(50) + '# a client in us-east');
+      out(`  dig @${address} -p ${port} web.default.${zone}`.padEnd(62) + "# Herd's DNS answer (also: npx herd dns query …)");
+      out(`  dig @${address} -p ${port} +subnet=10.2.0.0/24 web.default.${zone}`.padEnd(62) + '# a client in us-east');
     }
   }
   for (const m of members) out(`  kubectl --context ${m.context} get nodes -L topology.kubernetes.io/region   # ${m.region}/${m.zone}`);
