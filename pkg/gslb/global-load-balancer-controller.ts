@@ -259,7 +259,10 @@ function effectiveWeights(glb: GlobalLoadBalancer, targets: readonly TargetHealt
   const strategy = glb.spec.strategy;
   if (strategy?.type !== 'Weighted') return undefined;
   const explicit = strategy.weights ? new Map(strategy.weights.map((w) => [w.clusterName, w.weight])) : undefined;
-  return new Map(targets.filter((t) => t.reason !== 'NotPlaced').map((t) => [t.cluster, explicit ? (explicit.get(t.cluster) ?? 0) : (t.readyEndpoints ?? 1)]));
+  const placed = targets.filter((t) => t.reason !== 'NotPlaced');
+  // As decisions do: when no weighted cluster is healthy, the healthy weight-0 ones share equally.
+  const shareEqually = explicit !== undefined && !placed.some((t) => t.healthy && (explicit.get(t.cluster) ?? 0) > 0);
+  return new Map(placed.map((t) => [t.cluster, explicit ? (explicit.get(t.cluster) ?? 0) || (shareEqually && t.healthy ? 1 : 0) : (t.readyEndpoints ?? 1)]));
 }
 
 function keyOf(glb: GlobalLoadBalancer): string {
