@@ -1,14 +1,54 @@
 import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';
+import dnsPacket, { type Answer, type DecodedPacket, type OptAnswer, type Question } from 'dns-packet';
 
-// An incoming DNS message, read strictly and within fixed bounds. The server parses queries itself rather than with
-// dns-packet's decoder because the answer depends on details that decoder loses or does not check: the question is
-// echoed byte for byte (the client's letter case, RFC 1035 4.1.1 and the 0x20 trick), labels holding dots or
-// non-ASCII bytes stay distinct from ordinary names, record lengths must agree with their data, section counts come
-// from the sender and must not size allocations, and an EDNS client-subnet option must be rejected when malformed
-// (RFC 7871 6). Responses are still encoded with dns-packet.
+// An incoming DNS message, decoded by dns-packet. The only bytes read here are the header's four section counts,
+// checked before decoding (dns-packet sizes an array by each and reads records until they or the message run out),
+// and the last address byte of a client-subnet option, for bits past the prefix. On top of the decoder this module
+// rejects (FORMERR) a message over 65535 bytes or with more than MAX_SECTION_RECORDS records in a section, one
+// dns-packet cannot decode, records running past the end, OPT outside the additional section or more than once
+// (RFC 6891 6.1.1), and client-subnet options that break RFC 7871 6. The question is echoed as dns-packet encodes it
+// again, so it must come out of that round trip byte for byte as sent (letter case included, RFC 1035 4.1.1). Names
+// from dns-packet are UTF-8 text joined with dots, so a question whose labels hold dots or bytes that are not UTF-8,
+// that is compressed, or whose class dns-packet cannot name (it knows IN, CS, CH, HS, ANY) fails it and is answered
+// FORMERR. dns-packet reads typed record data and EDNS options by their own lengths, not checking them against
+// RDLENGTH: a mismatch shows only when the message then fails to decode or ends too early. Responses are encoded
+// with dns-packet too.
 
-const dnsTypes = createRequire(import.meta.url)('dns-packet/types.js') as { toString(type: number): string; toType(name: string): number };
+const requireCjs = createRequire(import.meta.url);
+const dnsTypes = requireCjs('dns-packet/types.js') as { toString(type: number): string; toType(name: string): number };
+const dnsClasses = requireCjs('dns-packet/classes.js') as { toClass(name: string): number };
+const dnsOpcodes = requireCjs('dns-packet/opcodes.js') as { toOpcode(name: string): number };
+
+interface Codec<T> {
+  encode(value: T, buf?: Buffer, offset?: number): unknown;
+  decode(buf: Buffer, offset?: number): T;
+  encodingLength(value: T): number;
+}
+
+/** An EDNS option as dns-packet's option codec decodes it: the raw data, and the fields of a client-subnet option. */
+interface DecodedOption {
+  readonly code: number;
+  readonly data: Buffer;
+  readonly family?: number;
+  readonly sourcePrefixLength?: number;
+  readonly scopePrefixLength?: number;
+  readonly ip?: string;
+}
+
+/** dns-packet's codecs for the parts of a message, which it exports but its type declarations leave out. */
+const codecs = dnsPacket as unknown as {
+  readonly question: Codec<Question>;
+  readonly option: Codec<DecodedOption>;
+  /** The A and AAAA record data: RDLENGTH, then the address. */
+  readonly a: Codec<string>;
+  readonly aaaa: Codec<string>;
+};
+
+/** What dns-packet's decoder returns beyond its type declarations. */
+interface Decoded extends DecodedPacket {
+  readonly opcode: string;
+}
 
 /** A record type's name as dns-packet spells it ('A', 'UNKNOWN_65280'), which is how sources are asked. */
 export function typeName(type: number): string {
@@ -27,8 +67,8 @@ export const MAX_SECTION_RECORDS = 64;
 /** The largest message a 2-byte TCP length prefix can carry. */
 export const MAX_MESSAGE_BYTES = 65535;
 export const HEADER_BYTES = 12;
-const TYPE_OPT = 41;
 const OPTION_CLIENT_SUBNET = 8;
+const QR = 0x8000;
 
 export interface QueryHeader {
   readonly id: number;
@@ -42,9 +82,9 @@ export interface QueryHeader {
 }
 
 export interface ParsedQuestion {
-  /** Name, type and class exactly as sent, to echo. */
+  /** Name, type and class as dns-packet encodes them again: byte for byte as sent (anything else is malformed). */
   readonly wire: Buffer;
-  /** The labels in presentation form (RFC 1035 5.1 escapes for dots and odd bytes), ASCII lower-cased. */
+  /** The labels as dns-packet decodes them (UTF-8 text, never holding a dot), ASCII lower-cased. */
   readonly labels: readonly string[];
   readonly qtype: number;
   readonly qclass: number;
@@ -66,7 +106,7 @@ export interface ParsedOpt {
 
 export interface ParsedQuery {
   readonly header: QueryHeader;
-  /** Set when the message holds exactly one well-formed question. */
+  /** Set when the message holds exactly one question, and dns-packet encodes it again as sent. */
   readonly question?: ParsedQuestion;
   /** Set when the message holds exactly one well-formed OPT record. */
   readonly opt?: ParsedOpt;
@@ -77,186 +117,113 @@ export interface ParsedQuery {
 /** Parses a message; undefined when it is too short to hold a header (nothing to answer to, not even an ID). */
 export function parseQuery(message: Buffer): ParsedQuery | undefined {
   if (message.length < HEADER_BYTES) return undefined;
-  const flags = message.readUInt16BE(2);
-  const header: QueryHeader = {
-    id: message.readUInt16BE(0),
-    flags,
-    opcode: (flags >> 11) & 0xf,
-    qdcount: message.readUInt16BE(4),
-    ancount: message.readUInt16BE(6),
-    nscount: message.readUInt16BE(8),
-    arcount: message.readUInt16BE(10),
-  };
-  if (message.length > MAX_MESSAGE_BYTES) return { header, malformed: 'message larger than 65535 bytes' };
-  if (Math.max(header.qdcount, header.ancount, header.nscount, header.arcount) > MAX_SECTION_RECORDS) {
-    return { header, malformed: `more than ${MAX_SECTION_RECORDS} records in a section` };
+  const counts = [4, 6, 8, 10].map((at) => message.readUInt16BE(at));
+  const reject = (malformed: string): ParsedQuery => ({ header: headerOf(headerAlone(message), counts), malformed });
+  if (message.length > MAX_MESSAGE_BYTES) return reject('message larger than 65535 bytes');
+  if (Math.max(...counts) > MAX_SECTION_RECORDS) return reject(`more than ${MAX_SECTION_RECORDS} records in a section`);
+  let packet: Decoded;
+  try {
+    packet = dnsPacket.decode(message) as Decoded;
+  } catch (error) {
+    return reject(`undecodable message: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const questions = packet.questions ?? [];
+  const answers = packet.answers ?? [];
+  const authorities = packet.authorities ?? [];
+  const additionals = packet.additionals ?? [];
+  const header = headerOf(packet, [questions.length, answers.length, authorities.length, additionals.length]);
 
-  let offset = HEADER_BYTES;
   let question: ParsedQuestion | undefined;
-  for (let i = 0; i < header.qdcount; i++) {
-    // A question can only point back into the header, which holds no names: compression is malformed here.
-    const name = readName(message, offset, false);
-    if (name === undefined || name.end + 4 > message.length) return { header, malformed: 'malformed question' };
-    if (header.qdcount === 1) {
-      question = {
-        wire: message.subarray(offset, name.end + 4),
-        labels: name.labels.map(presentLabel),
-        qtype: message.readUInt16BE(name.end),
-        qclass: message.readUInt16BE(name.end + 2),
-      };
-    }
-    offset = name.end + 4;
+  const asked = questions.length === 1 ? questions[0] : undefined;
+  if (asked) {
+    const wire = Buffer.alloc(codecs.question.encodingLength(asked));
+    codecs.question.encode(asked, wire, 0);
+    if (!wire.equals(message.subarray(HEADER_BYTES, HEADER_BYTES + wire.length))) return { header, malformed: 'question dns-packet cannot echo as sent' };
+    const labels = asked.name === '.' ? [] : asked.name.split('.').map((label) => label.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()));
+    question = { wire, labels, qtype: dnsTypes.toType(asked.type), qclass: dnsClasses.toClass(asked.class ?? 'IN') };
   }
 
-  let opt: ParsedOpt | undefined;
-  const sections = [header.ancount, header.nscount, header.arcount];
-  for (let section = 0; section < sections.length; section++) {
-    for (let i = 0; i < (sections[section] ?? 0); i++) {
-      const name = readName(message, offset, true);
-      if (name === undefined || name.end + 10 > message.length) return { header, question, malformed: 'malformed record' };
-      const type = message.readUInt16BE(name.end);
-      const rdata = name.end + 10;
-      const end = rdata + message.readUInt16BE(name.end + 8);
-      if (end > message.length) return { header, question, malformed: 'record data past the end of the message' };
-      if (type === TYPE_OPT) {
-        if (section !== 2) return { header, question, malformed: 'OPT outside the additional section' };
-        if (opt !== undefined) return { header, question, malformed: 'more than one OPT record' };
-        const options = readOptions(message, rdata, end);
-        if (name.labels.length !== 0 || options === undefined) return { header, question, malformed: 'malformed OPT record' };
-        const ttl = message.readUInt32BE(name.end + 4);
-        opt = { udpPayloadSize: message.readUInt16BE(name.end + 2), extendedRcode: ttl >>> 24, version: (ttl >>> 16) & 0xff, flags: ttl & 0xffff, options };
-      }
-      offset = end;
-    }
-  }
-  // Bytes after the last record are ignored, as BIND and NSD do.
+  // dns-packet moves on by each record's stated length, past the end of the message if that is what it says.
+  if (dnsPacket.decode.bytes > message.length) return { header, question, malformed: 'record data past the end of the message' };
+  if ([...answers, ...authorities].some(isOpt)) return { header, question, malformed: 'OPT outside the additional section' };
+  const opts = additionals.filter(isOpt);
+  if (opts.length > 1) return { header, question, malformed: 'more than one OPT record' };
+  const record = opts[0];
+  if (record === undefined) return { header, question }; // bytes after the last record are ignored, as BIND and NSD do
+  if (record.name !== '.') return { header, question, malformed: 'malformed OPT record' };
+  const options = (record.options as readonly DecodedOption[]).map(({ code, data }) => ({ code, data }));
+  const opt: ParsedOpt = { udpPayloadSize: record.udpPayloadSize, extendedRcode: record.extendedRcode, version: record.ednsVersion, flags: record.flags, options };
   return { header, question, opt };
 }
 
-interface WireName {
-  /** Where the name ends in the message (after its terminating zero or its first pointer). */
-  readonly end: number;
-  readonly labels: readonly Buffer[];
+function isOpt(record: Answer): record is OptAnswer {
+  return record.type === 'OPT';
 }
 
-function readName(message: Buffer, start: number, allowPointers: boolean): WireName | undefined {
-  const labels: Buffer[] = [];
-  let pos = start;
-  let end = -1;
-  // Each pointer must go strictly backwards from the part of the name it continues, so reading always ends.
-  let floor = start;
-  let wireLength = 1;
-  for (;;) {
-    const len = message[pos];
-    if (len === undefined) return undefined;
-    if (len === 0) return { end: end < 0 ? pos + 1 : end, labels };
-    if ((len & 0xc0) === 0xc0) {
-      const low = message[pos + 1];
-      if (!allowPointers || low === undefined) return undefined;
-      const target = ((len & 0x3f) << 8) | low;
-      if (target >= floor || target < HEADER_BYTES) return undefined;
-      if (end < 0) end = pos + 2;
-      pos = floor = target;
-      continue;
-    }
-    if ((len & 0xc0) !== 0) return undefined; // extended label types (RFC 6891 5) are not in use
-    wireLength += len + 1;
-    if (wireLength > 255 || pos + 1 + len > message.length) return undefined;
-    labels.push(message.subarray(pos + 1, pos + 1 + len));
-    pos += 1 + len;
-  }
+function headerOf(packet: Decoded, counts: readonly number[]): QueryHeader {
+  const [qdcount = 0, ancount = 0, nscount = 0, arcount = 0] = counts;
+  const flags = (packet.flags ?? 0) | (packet.flag_qr ? QR : 0);
+  return { id: packet.id ?? 0, flags, opcode: dnsOpcodes.toOpcode(packet.opcode), qdcount, ancount, nscount, arcount };
 }
 
-function presentLabel(bytes: Buffer): string {
-  let text = '';
-  for (const b of bytes) {
-    if (b >= 0x41 && b <= 0x5a) text += String.fromCharCode(b + 0x20);
-    else if (b === 0x2e || b === 0x5c) text += `\\${String.fromCharCode(b)}`;
-    else if (b > 0x20 && b < 0x7f) text += String.fromCharCode(b);
-    else text += `\\${String(b).padStart(3, '0')}`;
-  }
-  return text;
-}
-
-/** The options of an OPT record; undefined when they do not exactly fill its data. */
-function readOptions(message: Buffer, start: number, end: number): EdnsOption[] | undefined {
-  const options: EdnsOption[] = [];
-  let pos = start;
-  while (pos < end) {
-    if (pos + 4 > end) return undefined;
-    const dataEnd = pos + 4 + message.readUInt16BE(pos + 2);
-    if (dataEnd > end) return undefined;
-    options.push({ code: message.readUInt16BE(pos), data: message.subarray(pos + 4, dataEnd) });
-    pos = dataEnd;
-  }
-  return options;
+/**
+ * The ID and flags of a message dns-packet cannot decode, to answer it FORMERR (or drop it if it is a response):
+ * dns-packet has no decoder for the header alone, but decodes a copy of it that claims no records.
+ */
+function headerAlone(message: Buffer): Decoded {
+  const header = Buffer.alloc(HEADER_BYTES);
+  message.copy(header, 0, 0, 4);
+  return dnsPacket.decode(header) as Decoded;
 }
 
 /** An EDNS client-subnet option (RFC 7871 6). */
 export interface ClientSubnetOption {
   readonly family: 1 | 2;
   readonly sourcePrefixLength: number;
-  /** The network in text form, zero beyond the prefix. */
+  /** The network in text form (RFC 5952 for IPv6), zero beyond the prefix. */
   readonly address: string;
   /** The option data as sent, to echo: the response must carry the same FAMILY, SOURCE and ADDRESS. */
   readonly data: Buffer;
 }
 
 /**
- * The client-subnet option of an OPT record: undefined when there is none, 'malformed' when there are several or
- * it breaks RFC 7871 6 (unknown family, prefix too long, a non-zero SCOPE in a query, too few or too many address
- * bytes, or bits set beyond the prefix), which the server answers with FORMERR.
+ * The client-subnet option of an OPT record, decoded by dns-packet's option codec: undefined when there is none,
+ * 'malformed' when there are several or it breaks RFC 7871 6 (unknown family, prefix too long, a non-zero SCOPE in a
+ * query, too few or too many address bytes, or bits set beyond the prefix), which the server answers with FORMERR.
  */
 export function clientSubnetOf(opt: ParsedOpt | undefined): ClientSubnetOption | 'malformed' | undefined {
   const found = opt?.options.filter((o) => o.code === OPTION_CLIENT_SUBNET) ?? [];
   const data = found[0]?.data;
   if (data === undefined) return undefined;
+  // FAMILY, SOURCE and SCOPE take 4 bytes; dns-packet would read them past the end of shorter data.
   if (found.length > 1 || data.length < 4) return 'malformed';
-  const family = data.readUInt16BE(0);
-  const source = data[2] ?? 0;
-  const bytes = family === 1 ? 4 : family === 2 ? 16 : 0;
-  if (bytes === 0 || source > bytes * 8 || data[3] !== 0 || data.length - 4 !== Math.ceil(source / 8)) return 'malformed';
-  const address = Buffer.alloc(bytes);
-  data.copy(address, 0, 4);
-  const last = address[Math.ceil(source / 8) - 1];
-  if (source % 8 !== 0 && last !== undefined && (last & (0xff >> (source % 8))) !== 0) return 'malformed';
-  return { family: family === 1 ? 1 : 2, sourcePrefixLength: source, address: family === 1 ? address.join('.') : formatIpv6(address), data };
+  const ecs = codecs.option.decode(codecs.option.encode({ code: OPTION_CLIENT_SUBNET, data }) as Buffer);
+  const { family, sourcePrefixLength: source = 0, scopePrefixLength: scope, ip } = ecs;
+  const bits = family === 1 ? 32 : family === 2 ? 128 : 0;
+  if (bits === 0 || ip === undefined || source > bits || scope !== 0 || data.length - 4 !== Math.ceil(source / 8)) return 'malformed';
+  // With a prefix that is not whole bytes, the last address byte holds its final bits, and those after must be zero.
+  if (source % 8 !== 0 && ((data[data.length - 1] ?? 0) & (0xff >> (source % 8))) !== 0) return 'malformed';
+  return { family: family === 1 ? 1 : 2, sourcePrefixLength: source, address: family === 1 ? ip : canonicalIpv6(ip), data };
 }
 
-/** RFC 5952 text: lower-case hex, the longest run of two or more zero groups (the first on a tie) as `::`. */
+/** RFC 5952 text of 16 address bytes: lower-case hex, the longest run of two or more zero groups (the first on a tie) as `::`. */
 export function formatIpv6(bytes: Buffer): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  // The AAAA codec reads record data: RDLENGTH (16), then the address.
+  return canonicalIpv6(codecs.aaaa.decode(Buffer.concat([Buffer.from([0, 16]), bytes])));
 }
 
-/** The 4 or 16 bytes of an IPv4 or IPv6 address in text form (an IPv6 zone is ignored); undefined when it is neither. */
+/** dns-packet shortens the first run of zero groups, not the longest; the WHATWG URL serializer follows RFC 5952 4.2. */
+function canonicalIpv6(text: string): string {
+  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+}
+
+/**
+ * The 4 or 16 bytes of an IPv4 or IPv6 address in text form (an IPv6 zone is ignored); undefined when it is neither.
+ * IPv6 text goes through the WHATWG URL parser to its RFC 5952 form first: dns-packet's encoder misreads some other
+ * valid forms ('::2:3:4:5:6:7:8' loses its last group).
+ */
 export function addressBytes(address: string): Buffer | undefined {
-  if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
-  if (!isIPv6(address)) return undefined;
-  let text = address.replace(/%.*$/, '');
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const groupsOf = (part: string | undefined): string[] => (part ? part.split(':') : []);
-  const left = groupsOf(head);
-  const right = groupsOf(tail);
-  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  const bytes = Buffer.alloc(16);
-  groups.forEach((g, i) => bytes.writeUInt16BE(parseInt(g, 16), i * 2));
-  return bytes;
+  if (isIPv4(address)) return (codecs.a.encode(address) as Buffer).subarray(2);
+  if (isIPv6(address)) return (codecs.aaaa.encode(canonicalIpv6(address.replace(/%.*$/, ''))) as Buffer).subarray(2);
+  return undefined;
 }
