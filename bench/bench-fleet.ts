@@ -46,6 +46,8 @@ export interface BenchFleetOptions {
   readonly version: string;
   /** Run Herd with the V8 inspector on 127.0.0.1 at this port (`node --inspect`), e.g. to force a GC before reading its heap. */
   readonly herdInspectPort?: number;
+  /** More `herd serve` flags for Herd (e.g. `--dns-port=N`). */
+  readonly herdArgs?: readonly string[];
 }
 
 const READY_TIMEOUT_MS = 180_000;
@@ -72,6 +74,7 @@ export async function startBenchFleet(work: string, teardown: Teardown, o: Bench
       memberCredentialsDir: credentialsDir,
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),
       ...(o.herdInspectPort !== undefined ? { inspectPort: o.herdInspectPort } : {}),
+      ...(o.herdArgs ? { extraArgs: o.herdArgs } : {}),
     }),
   ]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -54,6 +54,8 @@ export interface HerdOptions {
   readonly memberCredentialsDir?: string;
   /** Run Herd with the V8 inspector listening on 127.0.0.1 at this port (`node --inspect`). */
   readonly inspectPort?: number;
+  /** More `herd serve` flags, after the ones above (e.g. `--dns-port=N`). */
+  readonly extraArgs?: readonly string[];
 }
 
 /**
@@ -86,6 +88,7 @@ export async function startHerd(dir: string, teardown: Teardown, options: HerdOp
     `--data-dir=${join(dir, 'data')}`,
     ...(options.memberCredentialsDir ? [`--member-credentials-dir=${options.memberCredentialsDir}`] : []),
     '--log-level=warn',
+    ...(options.extraArgs ?? []),
   ];
   const log = join(dir, 'herd.log');
   const record = startProcess({ name: 'herd', binary: process.execPath, args, log, healthUrl: `${url}/readyz` });

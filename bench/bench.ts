@@ -5,8 +5,10 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_API_OPTIONS, runApiBench, type ApiBenchOptions } from './api-bench.js';
 import { DEFAULT_FANOUT_OPTIONS, runFanoutBench, type FanoutBenchOptions } from './fanout-bench.js';
 import { DEFAULT_FLEET_OPTIONS, runFleetBench, type FleetBenchOptions } from './fleet-bench.js';
+import { DEFAULT_GSLB_OPTIONS, runGslbBench, type GslbBenchOptions } from './gslb-bench.js';
 
 const F = DEFAULT_FLEET_OPTIONS;
+const G = DEFAULT_GSLB_OPTIONS;
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
 
@@ -17,6 +19,9 @@ benchmarks:
   fleet     the fleet view vs the members themselves: merged LIST of M pods over 3 members vs one kube-apiserver
             holding all M, watch delay added by the view, Herd's memory per cached pod, and join → visible vs a
             direct LIST: Herd (standalone) with kube-apiserver members, same run
+  gslb      global load balancing: decide() latency in process per strategy, decisions/s through the decision
+            subresource, DNS answers/s vs NSD serving the same static zone (same load generator), and failover time
+            after an ingress kill and a member kill: Herd (standalone, DNS) with 3 kube-apiserver members, same run
 
 options (api):
   --objects N        objects loaded into each server (default ${DEFAULT_API_OPTIONS.objects})
@@ -38,15 +43,23 @@ options (fleet):
   --rates R[,R…]       watch-delay event rates per second (default ${F.rates.join(',')})
   --watch-seconds N    watch-delay duration per rate (default ${F.watchSeconds})
   --join-objects N     pods in the member that joins last (default ${F.joinObjects})
+
+options (gslb):
+  --objects N          timed decide() calls per strategy and fleet size in process, after ${G.warmupCalls} warm-ups (default ${G.calls})
+  --concurrency N      decision GETs in flight through the API (default ${G.concurrency})
+  --seconds N          measuring time of the API run and per DNS server, after ${G.warmupSeconds} s warm-up each (default ${G.seconds})
+  --dns-outstanding N  DNS queries the load generator keeps outstanding (default ${G.dnsOutstanding})
+  --ingress-trials N   ingress kills (each restarted) before the member kill (default ${G.ingressTrials})
 `;
 
-type Benchmark = 'api' | 'fanout' | 'fleet';
+type Benchmark = 'api' | 'fanout' | 'fleet' | 'gslb';
 
 /** Options each benchmark takes besides --objects and --concurrency; any other is refused. */
 const OWN: Readonly<Record<Benchmark, readonly string[]>> = {
   api: ['iterations', 'get-seconds', 'profile'],
   fanout: ['seconds', 'unique-templates'],
   fleet: ['iterations', 'rates', 'watch-seconds', 'join-objects'],
+  gslb: ['seconds', 'dns-outstanding', 'ingress-trials'],
 };
 const COMMON = ['objects', 'concurrency', 'help'];
 
@@ -79,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
       rates: { type: 'string' },
       'watch-seconds': { type: 'string' },
       'join-objects': { type: 'string' },
+      'dns-outstanding': { type: 'string' },
+      'ingress-trials': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -96,6 +111,18 @@ async function main(argv: string[]): Promise<number> {
   if (foreign.length > 0) {
     process.stderr.write(`${foreign.map((n) => `--${n}`).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to ${benchmark}\n\n${USAGE}`);
     return 2;
+  }
+  if (benchmark === 'gslb') {
+    const options: GslbBenchOptions = {
+      ...G,
+      calls: positiveInt('objects', values.objects, G.calls, 10_000_000),
+      concurrency: positiveInt('concurrency', values.concurrency, G.concurrency, 256),
+      seconds: positiveInt('seconds', values.seconds, G.seconds, 600),
+      dnsOutstanding: positiveInt('dns-outstanding', values['dns-outstanding'], G.dnsOutstanding, 10_000),
+      ingressTrials: positiveInt('ingress-trials', values['ingress-trials'], G.ingressTrials, 20),
+    };
+    await runGslbBench(options);
+    return 0;
   }
   if (benchmark === 'fleet') {
     const options: FleetBenchOptions = {
