@@ -166,7 +166,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     recordEvent = hostEventRecorder(host, (msg) => console.warn(`herd: ${msg}`));
     const configWatch = new AuthenticationConfigWatch(host);
     await configWatch.start();
-    cleanups.push(() => configWatch.stop(), () => host.close());
+    // Cleanups run last-pushed first: the watch ends before the client it uses is closed.
+    cleanups.push(() => host.close(), () => configWatch.stop());
     targetSchemas = TargetSchemaResolver.forClient('host', host);
     const reviews = new HostReviewClient({
       baseUrl: connection.server,

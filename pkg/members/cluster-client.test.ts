@@ -42,3 +42,43 @@ describe('connectionFromKubeconfig', () => {
     expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
   });
 });
+
+describe('ClusterClient.close', () => {
+  it('ends a watch nobody stopped after its grace period, and closes at once when nothing is in flight', async () => {
+    const { createServer } = await import('node:http');
+    // A server that never answers /silent, and answers /events with one event and then nothing, as watches do.
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/events')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"type":"ADDED"}\n');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const client = new ClusterClient({ server: `http://127.0.0.1:${port}` });
+      const watch = client.stream('/silent?watch=true', new AbortController().signal);
+      watch.catch(() => {});
+      const events = await client.stream('/events?watch=true', new AbortController().signal);
+      const bodyEnded = new Promise<void>((resolve) => events.body.once('close', () => resolve()));
+      events.body.on('error', () => {});
+      events.body.resume();
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      await client.close(300);
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(250);
+      expect(took).toBeLessThan(2000);
+      await expect(watch).rejects.toThrow();
+      await bodyEnded;
+
+      const idle = new ClusterClient({ server: `http://127.0.0.1:${port}` });
+      const t = Date.now();
+      await idle.close(5000);
+      expect(Date.now() - t).toBeLessThan(1000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -142,19 +142,52 @@ export class ClusterClient {
     return JSON.parse(res.body) as T;
   }
 
+  /** Streams being read, so that close() can end those nobody stopped. */
+  private readonly streams = new Set<AbortController>();
+
   /** A streaming GET (a watch); the caller reads and closes the body. No body deadline: watches are long. */
   async stream(path: string, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Dispatcher.ResponseData> {
-    return request(`${this.connection.server}${path}`, {
-      method: 'GET',
-      dispatcher: this.dispatcher,
-      headers: this.headers(headers),
-      headersTimeout: 10_000,
-      bodyTimeout: 0,
-      signal,
-    });
+    const own = new AbortController();
+    const forward = (): void => own.abort(signal.reason);
+    if (signal.aborted) own.abort(signal.reason);
+    else signal.addEventListener('abort', forward, { once: true });
+    this.streams.add(own);
+    const done = (): void => {
+      this.streams.delete(own);
+      signal.removeEventListener('abort', forward);
+    };
+    try {
+      const res = await request(`${this.connection.server}${path}`, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        headers: this.headers(headers),
+        headersTimeout: 10_000,
+        bodyTimeout: 0,
+        signal: own.signal,
+      });
+      res.body.once('close', done);
+      return res;
+    } catch (err) {
+      done();
+      throw err;
+    }
   }
 
-  async close(): Promise<void> {
-    await this.dispatcher.close();
+  /**
+   * Lets calls in flight finish, then closes the connections. Calls end by their deadlines; streams (watches) have
+   * none, so one still open after `graceMs` is aborted: closing always ends.
+   */
+  async close(graceMs = 5000): Promise<void> {
+    const closed = this.dispatcher.close();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    try {
+      if ((await Promise.race([closed.then(() => 'closed' as const), late])) === 'late') {
+        for (const s of this.streams) s.abort(new Error('the client was closed'));
+        await closed;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
