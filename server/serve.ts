@@ -43,7 +43,7 @@ import { DnsServer } from '../pkg/gslb/dns-server.js';
 import { federatedBackendResolver } from '../pkg/gslb/federated-backend.js';
 import { GlobalLoadBalancerController } from '../pkg/gslb/global-load-balancer-controller.js';
 import { globalLoadBalancerStrategy } from '../pkg/gslb/global-load-balancer-strategy.js';
-import { createGslbMetrics, qtypeLabel } from '../pkg/gslb/gslb-metrics.js';
+import { createGslbMetrics } from '../pkg/gslb/gslb-metrics.js';
 import { hostEventRecorder, type RecordEvent } from '../pkg/hostcluster/event-recorder.js';
 import { buildApp, type AppDeps } from './app.js';
 import { decisionReader } from './routes/decision-subresource.js';
@@ -281,10 +281,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       responder: new DnsResponder({ zone: dnsZone, source: new BalancerAnswerSource(gslb) }),
       address: o.dnsBindAddress ?? o.bindAddress,
       port: o.dnsPort,
-      onQuery: (q) => {
-        gslbMetrics.dnsQueries.inc({ qtype: qtypeLabel(q.qtype), rcode: q.rcode, transport: q.transport });
-        gslbMetrics.dnsSeconds.observe({ transport: q.transport }, q.seconds);
-      },
+      onQuery: (q) => gslbMetrics.recordDnsQuery(q.qtype, q.rcode, q.transport, q.seconds),
     });
     dnsAt = await dnsServer.start();
     const started = dnsServer;

@@ -130,3 +130,40 @@ describe('DecisionEngine: Capacity', () => {
     ]);
   });
 });
+
+describe('DecisionEngine: unexplained decisions (DNS)', () => {
+  // Two engines with the same spec, one explaining and one not, fed the same targets and clients in the same order:
+  // every decision must answer the same clusters in the same order, including the rotations' turns.
+  const some = [M1, down(M2), M3];
+  const none = [down(M1), down(M2, 'NoReadyEndpoints'), down(M3, 'MemberUnreachable', [])];
+  const clients: ClientQuery[] = [{}, { ip: '10.1.4.4' }, { ip: '10.3.0.9' }, { region: 'us-east' }, { region: 'eu-west', zone: 'eu-west-a' }];
+  it.each([
+    { type: 'RoundRobin' },
+    { type: 'Weighted', weights: [{ clusterName: 'member-1', weight: 2 }, { clusterName: 'member-2', weight: 1 }] },
+    { type: 'Weighted' },
+    { type: 'Failover', failoverOrder: ['member-2', 'member-3'] },
+    { type: 'Geo', geo: GEO },
+    { type: 'Capacity', failoverOrder: ['member-3', 'member-1'], capacity: { minReadyEndpoints: 4 } },
+  ] as LoadBalancingStrategy[])('$type answers as the explained decision does, with empty explanations', (strategy) => {
+    const explained = engine(strategy);
+    const lean = engine(strategy);
+    for (let round = 0; round < 4; round++) {
+      for (const targets of [ALL, some, none]) {
+        for (const client of clients) {
+          const full = explained.decide(targets, client);
+          const d = lean.decide(targets, client, { explain: false });
+          expect(d.targets.map((t) => [t.cluster, t.answered, t.addresses])).toEqual(full.targets.map((t) => [t.cluster, t.answered, t.addresses]));
+          expect(short(d)).toEqual(short(full));
+          expect(d.targets.every((t) => t.explanation === '')).toBe(true);
+          expect(full.targets.every((t) => t.explanation !== '')).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('explains again on the next explained decision', () => {
+    const e = engine({ type: 'RoundRobin' });
+    e.decide(ALL, {}, { explain: false });
+    expect(e.decide(ALL, {}).targets[0]!.explanation).toMatch(/^round robin/);
+  });
+});

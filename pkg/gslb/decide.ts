@@ -10,6 +10,15 @@ export type Decision = Omit<LoadBalancingDecision, 'apiVersion' | 'kind' | 'meta
 
 export const DEFAULT_TTL_SECONDS = 30;
 
+export interface DecideOptions {
+  /**
+   * Default true. False leaves every explanation empty and shares the targets' address arrays (read them, do not keep
+   * them): what a DNS answer needs, at a fraction of the cost. Which clusters are answered, and in what order, is the
+   * same either way, and the rotations move the same.
+   */
+  readonly explain?: boolean;
+}
+
 /** The targets DNS answers with now (the rest are fallbacks). */
 export function answeredTargets(decision: Decision): DecisionTarget[] {
   return decision.targets.filter((t) => t.answered);
@@ -20,9 +29,18 @@ type Metrics = Pick<DecisionTarget, 'weight' | 'distance' | 'readyEndpoints'>;
 const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byName = (a: TargetHealth, b: TargetHealth): number => compareNames(a.cluster, b.cluster);
 
-/** A target entry, keys in the order the API lists them. Addresses are copied: a decision is handed out. */
-function entry(t: TargetHealth, answered: boolean, explanation: string, m: Metrics = {}): DecisionTarget {
-  const e: Partial<DecisionTarget> = { cluster: t.cluster, addresses: t.addresses.slice() };
+/** Why a target is where it is, computed only when the decision is to be explained (building it costs more than deciding). */
+type Why = () => string;
+
+/** Whether the decision being made explains itself (DecideOptions.explain); set by each decide(), which runs to its end synchronously. */
+let explaining = true;
+
+/**
+ * A target entry, keys in the order the API lists them. Explained decisions are handed out, so their addresses are
+ * copies; unexplained ones are read at once (a DNS answer) and share them.
+ */
+function entry(t: TargetHealth, answered: boolean, why: Why, m: Metrics = {}): DecisionTarget {
+  const e: Partial<DecisionTarget> = { cluster: t.cluster, addresses: explaining ? t.addresses.slice() : (t.addresses as string[]) };
   if (t.port !== undefined) e.port = t.port;
   if (t.region) e.region = t.region;
   if (t.zone) e.zone = t.zone;
@@ -30,7 +48,7 @@ function entry(t: TargetHealth, answered: boolean, explanation: string, m: Metri
   if (m.distance !== undefined) e.distance = m.distance;
   if (m.readyEndpoints !== undefined) e.readyEndpoints = m.readyEndpoints;
   e.answered = answered;
-  e.explanation = explanation;
+  e.explanation = explaining ? why() : '';
   return e as DecisionTarget;
 }
 
@@ -72,7 +90,8 @@ export class DecisionEngine {
     this.minReadyEndpoints = s?.capacity?.minReadyEndpoints ?? 1;
   }
 
-  decide(targets: readonly TargetHealth[], query: ClientQuery): Decision {
+  decide(targets: readonly TargetHealth[], query: ClientQuery, options: DecideOptions = {}): Decision {
+    explaining = options.explain !== false;
     const client = resolveClientLocation(query, this.networks);
     const healthy: TargetHealth[] = [];
     const open: TargetHealth[] = [];
@@ -102,7 +121,7 @@ export class DecisionEngine {
           chosen = this.capacity(list, failOpen);
           break;
         default:
-          chosen = this.rotate(list).map((t, i, all) => entry(t, true, failOpen ? failOpenWhy(t, `${i + 1} of ${all.length} in the rotation`) : `round robin: healthy, ${i + 1} of ${all.length} in the rotation (the order moves by one per decision)`));
+          chosen = this.rotate(list).map((t, i, all) => entry(t, true, () => (failOpen ? failOpenWhy(t, `${i + 1} of ${all.length} in the rotation`) : `round robin: healthy, ${i + 1} of ${all.length} in the rotation (the order moves by one per decision)`)));
       }
     }
     excluded.sort((a, b) => compareNames(a.cluster, b.cluster));
@@ -150,7 +169,7 @@ export class DecisionEngine {
     const weight = new Map<string, number>();
     for (const t of list) weight.set(t.cluster, Math.max(0, this.weightOf(t)));
     const byWeight = (a: TargetHealth, b: TargetHealth) => weight.get(b.cluster)! - weight.get(a.cluster)! || byName(a, b);
-    if (failOpen) return list.sort(byWeight).map((t) => entry(t, true, failOpenWhy(t, `weight ${weight.get(t.cluster)}`), { weight: weight.get(t.cluster)! }));
+    if (failOpen) return list.sort(byWeight).map((t) => entry(t, true, () => failOpenWhy(t, `weight ${weight.get(t.cluster)}`), { weight: weight.get(t.cluster)! }));
     let kept = list.filter((t) => weight.get(t.cluster)! > 0);
     const equal = kept.length === 0;
     if (equal) {
@@ -165,7 +184,7 @@ export class DecisionEngine {
     return kept.map((t) => {
       const w = weight.get(t.cluster)!;
       const share = equal ? `every cluster weighing more than 0 is unhealthy, so those weighing 0 share the answers equally; ` : '';
-      return entry(t, t.cluster === picked, t.cluster === picked ? `${share}picked by weight ${w} of ${total}` : `${share}weight ${w} of ${total}, not picked this time`, { weight: w });
+      return entry(t, t.cluster === picked, () => (t.cluster === picked ? `${share}picked by weight ${w} of ${total}` : `${share}weight ${w} of ${total}, not picked this time`), { weight: w });
     });
   }
 
@@ -177,12 +196,14 @@ export class DecisionEngine {
   /** The first healthy cluster in failoverOrder; the others follow as fallbacks, in order. */
   private failover(list: TargetHealth[], failOpen: boolean, all: readonly TargetHealth[]): DecisionTarget[] {
     const ordered = list.sort(this.inFailoverOrder);
-    if (failOpen) return ordered.map((t) => entry(t, true, failOpenWhy(t, this.place(t))));
+    if (failOpen) return ordered.map((t) => entry(t, true, () => failOpenWhy(t, this.place(t))));
     const first = ordered[0]!;
     // Everything ahead of the first healthy cluster is excluded: say which, so the answer explains itself.
-    const ahead = all.filter((t) => this.inFailoverOrder(t, first) < 0).sort(this.inFailoverOrder);
-    const skipped = ahead.length > 0 ? `; ahead of it: ${ahead.map((t) => `${t.cluster} (${t.healthy ? 'NoAddresses' : t.reason})`).join(', ')}` : '';
-    return ordered.map((t, i) => (i === 0 ? entry(t, true, this.first(t) + skipped) : entry(t, false, `fallback ${i}, ${this.place(t)}`)));
+    const skipped = (): string => {
+      const ahead = all.filter((t) => this.inFailoverOrder(t, first) < 0).sort(this.inFailoverOrder);
+      return ahead.length > 0 ? `; ahead of it: ${ahead.map((t) => `${t.cluster} (${t.healthy ? 'NoAddresses' : t.reason})`).join(', ')}` : '';
+    };
+    return ordered.map((t, i) => (i === 0 ? entry(t, true, () => this.first(t) + skipped()) : entry(t, false, () => `fallback ${i}, ${this.place(t)}`)));
   }
 
   /** The healthy clusters nearest the client; without a client region, every healthy cluster in rotation. */
@@ -190,7 +211,7 @@ export class DecisionEngine {
     if (!client.region) {
       return this.rotate(list).map((t, i, all) => {
         const where = `${i + 1} of ${all.length} in the rotation`;
-        return entry(t, true, failOpen ? failOpenWhy(t, `client region unknown, ${where}`) : `client region unknown, so every healthy cluster is answered as round robin does; ${where}`);
+        return entry(t, true, () => (failOpen ? failOpenWhy(t, `client region unknown, ${where}`) : `client region unknown, so every healthy cluster is answered as round robin does; ${where}`));
       });
     }
     const from = `client region ${client.region}${client.zone ? ` zone ${client.zone}` : ''}`;
@@ -202,10 +223,11 @@ export class DecisionEngine {
     return list.map((t) => {
       const d = distance.get(t.cluster)!;
       const note = !t.region ? 'cluster region unknown, ' : t.region === client.region && d > 0 ? 'same region, another zone, ' : '';
-      const why = `${note}distance ${d} from ${from}`;
-      if (failOpen) return entry(t, true, failOpenWhy(t, why), { distance: d });
-      if (d === nearest) return entry(t, true, `nearest to ${from} (${note}distance ${d})`, { distance: d });
-      return entry(t, false, `fallback ${++fallback}: ${why}, the nearest is at ${nearest}`, { distance: d });
+      const why = (): string => `${note}distance ${d} from ${from}`;
+      if (failOpen) return entry(t, true, () => failOpenWhy(t, why()), { distance: d });
+      if (d === nearest) return entry(t, true, () => `nearest to ${from} (${note}distance ${d})`, { distance: d });
+      const place = ++fallback;
+      return entry(t, false, () => `fallback ${place}: ${why()}, the nearest is at ${nearest}`, { distance: d });
     });
   }
 
@@ -217,21 +239,32 @@ export class DecisionEngine {
     const ordered = list.sort(this.inFailoverOrder);
     const need = this.minReadyEndpoints;
     const metric = (t: TargetHealth): Metrics => (t.readyEndpoints !== undefined ? { readyEndpoints: t.readyEndpoints } : {});
-    if (failOpen) return ordered.map((t) => entry(t, true, failOpenWhy(t, this.place(t)), metric(t)));
+    if (failOpen) return ordered.map((t) => entry(t, true, () => failOpenWhy(t, this.place(t)), metric(t)));
     let sum = 0;
     let covered = false;
     let fallback = 0;
     return ordered.map((t, i) => {
-      if (covered) return entry(t, false, `fallback ${++fallback}: the clusters before it have ${sum} ≥ ${need} ready endpoints needed; ${this.place(t)}`, metric(t));
+      if (covered) {
+        const place = ++fallback;
+        const before = sum;
+        return entry(t, false, () => `fallback ${place}: the clusters before it have ${before} ≥ ${need} ready endpoints needed; ${this.place(t)}`, metric(t));
+      }
       sum += t.readyEndpoints ?? 0;
       covered = sum >= need;
-      const own = t.readyEndpoints === undefined ? 'ready endpoints unknown (counted as 0)' : `${t.readyEndpoints} ready endpoints`;
-      const lead = i === 0 ? `${this.first(t)}, ${own}` : `spill ${i}, ${own}`;
-      let why: string;
-      if (covered) why = `${lead}; ready endpoints ${sum} ≥ ${need} needed`;
-      else if (i < ordered.length - 1) why = `${lead}; ready endpoints ${sum} < ${need} needed, spilling to the next cluster`;
-      else why = `${lead}; ready endpoints ${sum} < ${need} needed even with every healthy cluster, so all are answered`;
-      return entry(t, true, why, metric(t));
+      const upTo = sum;
+      const enough = covered;
+      return entry(
+        t,
+        true,
+        () => {
+          const own = t.readyEndpoints === undefined ? 'ready endpoints unknown (counted as 0)' : `${t.readyEndpoints} ready endpoints`;
+          const lead = i === 0 ? `${this.first(t)}, ${own}` : `spill ${i}, ${own}`;
+          if (enough) return `${lead}; ready endpoints ${upTo} ≥ ${need} needed`;
+          if (i < ordered.length - 1) return `${lead}; ready endpoints ${upTo} < ${need} needed, spilling to the next cluster`;
+          return `${lead}; ready endpoints ${upTo} < ${need} needed even with every healthy cluster, so all are answered`;
+        },
+        metric(t),
+      );
     });
   }
 }

@@ -111,6 +111,39 @@ describe('DnsResponder answers below the apex', () => {
   });
 });
 
+describe('DnsResponder repeated queries', () => {
+  // A query's bytes are parsed and checked once, and records are kept encoded: the answers must not show it.
+  it('answers a repeated query with its own ID and question case, asking the source every time', () => {
+    const { ask, source } = setup();
+    const first = ask(query(FAKE.app, 'A', { id: 1 }));
+    const again = ask(query(FAKE.app, 'A', { id: 2 }));
+    const upper = ask(query(FAKE.app.toUpperCase(), 'A', { id: 3 }));
+    expect([first.decoded.id, again.decoded.id, upper.decoded.id]).toEqual([1, 2, 3]);
+    expect(upper.decoded.questions[0]?.name).toBe(FAKE.app.toUpperCase());
+    expect(again.response.subarray(2)).toEqual(first.response.subarray(2));
+    expect(source.questions.map((q) => q.name)).toEqual([FAKE.app, FAKE.app, FAKE.app]);
+  });
+
+  it('follows the source when its answer to the same question changes', () => {
+    let address = '10.0.0.1';
+    const responder = new DnsResponder({ zone: ZONE, source: { lookup: (q) => ({ kind: 'answer', answers: [{ name: q.name, ttl: 5, data: { type: 'A', address } }] }) } });
+    const answer = () => decodeDnsResponse(responder.respond(query(FAKE.app, 'A'), UDP).response!).answers.map((a) => a.data);
+    expect(answer()).toEqual(['10.0.0.1']);
+    address = '10.0.0.2';
+    expect(answer()).toEqual(['10.0.0.2']);
+  });
+
+  it('keeps the same verdict for a repeated malformed or refused query', () => {
+    const { ask } = setup();
+    for (let i = 0; i < 3; i++) {
+      expect(ask(query('example.com', 'A', { id: i })).rcode).toBe('REFUSED');
+      expect(ask(query(FAKE.app, 'A', { id: i, edns: { version: 1 } })).rcode).toBe('BADVERS');
+    }
+    const axfr = query(ZONE, 'AXFR');
+    expect([ask(axfr, UDP).rcode, ask(axfr, TCP).rcode, ask(axfr, UDP).rcode]).toEqual(['FORMERR', 'REFUSED', 'FORMERR']);
+  });
+});
+
 describe('DnsResponder answers the apex itself', () => {
   it('answers SOA, NS with glue, and the nameserver addresses', () => {
     const { ask, source } = setup();

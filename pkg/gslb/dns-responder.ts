@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import dnsPacket, { type Answer } from 'dns-packet';
+import { BoundedMemo } from './bounded-memo.js';
 import type { DnsAnswerSource, DnsLookup, DnsQuestion, DnsRecord } from './dns-answer-source.js';
-import { type ClientSubnetOption, clientSubnetOf, HEADER_BYTES, type ParsedQuery, type ParsedQuestion, parseQuery, typeName } from './dns-query.js';
+import { type ClientSubnetOption, clientSubnetOf, HEADER_BYTES, type ParsedQuery, parseQuery, typeName } from './dns-query.js';
 
 /** What the zone's SOA record says; every field has the default a small dynamic zone wants. */
 export interface DnsSoaOptions {
@@ -66,14 +67,41 @@ const RD = 0x0100;
 const CD = 0x0010;
 const DO = 0x8000;
 
+/** dns-packet's codec for one resource record, which it exports but its type declarations leave out. */
+const recordCodec = (dnsPacket as unknown as { answer: { encode(a: Answer): Buffer } }).answer;
+
+/** One resource record as dns-packet encodes it (the owner name in full: dns-packet does not compress names). */
+type WireRecord = Buffer;
+
 interface Reply {
   readonly rcode: Rcode;
   readonly authoritative?: boolean;
-  readonly answers?: Answer[];
-  readonly authorities?: Answer[];
-  readonly additionals?: Answer[];
+  readonly answers?: readonly WireRecord[];
+  readonly authorities?: readonly WireRecord[];
+  readonly additionals?: readonly WireRecord[];
   readonly ecsScope?: number;
 }
+
+/**
+ * What the bytes of a query after its ID decide, the same whoever sends them: computed once per distinct query and
+ * kept in a bounded memo, so the common case (the same question asked again and again) is neither decoded nor
+ * checked again.
+ */
+interface PreparedQuery {
+  readonly parsed: ParsedQuery;
+  readonly qtype: string;
+  /** Set when the answer is this rcode alone, whoever asks and however: FORMERR, BADVERS, NOTIMP, REFUSED. */
+  readonly verdict?: Rcode;
+  /** The question's name, lower-cased, without the trailing dot; '' when there is no answerable question. */
+  readonly name: string;
+  readonly subnet?: ClientSubnetOption;
+}
+
+/** Queries no longer than this are prepared once and cached: every real query is (512 is the plain UDP limit). */
+const CACHED_QUERY_BYTES = 512;
+/** Distinct queries kept prepared, and distinct records kept encoded. */
+const PREPARED_QUERIES = 4096;
+const ENCODED_RECORDS = 4096;
 
 /**
  * An authoritative-only DNS server for one zone, as a pure function from query bytes to response bytes; sockets
@@ -86,10 +114,12 @@ export class DnsResponder {
   private readonly zoneLabels: readonly string[];
   private readonly source: DnsAnswerSource;
   private readonly nameserver: string;
-  private readonly soa: Answer;
-  private readonly negativeSoa: Answer;
-  private readonly ns: Answer;
-  private readonly glue: Answer[];
+  private readonly soa: WireRecord;
+  private readonly negativeSoa: WireRecord;
+  private readonly ns: WireRecord;
+  private readonly glue: readonly { readonly type: 'A' | 'AAAA'; readonly wire: WireRecord }[];
+  private readonly prepared = new BoundedMemo<string, PreparedQuery>(PREPARED_QUERIES);
+  private readonly records = new BoundedMemo<string, WireRecord>(ENCODED_RECORDS);
 
   constructor(options: DnsResponderOptions) {
     this.zone = checkedName(options.zone);
@@ -110,15 +140,18 @@ export class DnsResponder {
       expire: checkedTtl(s.expire ?? 86400),
       minimum,
     };
-    this.soa = { type: 'SOA', name: this.zone, ttl, data };
+    this.soa = recordCodec.encode({ type: 'SOA', name: this.zone, ttl, data });
     // RFC 2308 3: the SOA of a negative answer lives no longer than the zone's negative-caching TTL.
-    this.negativeSoa = { type: 'SOA', name: this.zone, ttl: Math.min(ttl, minimum), data };
-    this.ns = { type: 'NS', name: this.zone, ttl, data: this.nameserver };
+    this.negativeSoa = recordCodec.encode({ type: 'SOA', name: this.zone, ttl: Math.min(ttl, minimum), data });
+    this.ns = recordCodec.encode({ type: 'NS', name: this.zone, ttl, data: this.nameserver });
     const addresses = options.nameserverAddresses ?? [];
     if (addresses.length > 0 && !this.inZone(this.nameserver.split('.'))) {
       throw new Error(`nameserver ${this.nameserver} is outside ${this.zone}: its addresses are not this server's to answer`);
     }
-    this.glue = addresses.map((address) => toAnswer({ name: this.nameserver, ttl, data: { type: isIP(address) === 6 ? 'AAAA' : 'A', address } }));
+    this.glue = addresses.map((address) => {
+      const type = isIP(address) === 6 ? 'AAAA' : 'A';
+      return { type, wire: recordCodec.encode(toAnswer({ name: this.nameserver, ttl, data: { type, address } })) };
+    });
   }
 
   respond(query: Buffer, ctx: DnsRespondContext): DnsResponse {
@@ -135,36 +168,21 @@ export class DnsResponder {
   }
 
   private respondTo(query: Buffer, ctx: DnsRespondContext): DnsResponse {
-    const parsed = parseQuery(query);
+    const p = this.prepare(query);
     // Too short to answer, or a response: answering responses is how reflection loops start.
-    if (parsed === undefined || (parsed.header.flags & QR) !== 0) return { response: undefined, rcode: 'DROPPED', qtype: 'NONE' };
-    const { header, question, opt } = parsed;
-    const qtype = question ? typeName(question.qtype) : 'NONE';
-    let subnet: ClientSubnetOption | undefined;
-    const send = (reply: Reply): DnsResponse => ({ response: this.encode(parsed, reply, subnet, sizeLimit(parsed, ctx)), rcode: reply.rcode, qtype });
-
-    if (parsed.malformed !== undefined) return send({ rcode: 'FORMERR' });
-    if (opt && opt.version > 0) return send({ rcode: 'BADVERS' });
-    if (header.opcode !== 0) return send({ rcode: 'NOTIMP' });
-    // NSD's rule: a query has one question and nothing in the answer and authority sections.
-    if (question === undefined || header.ancount !== 0 || header.nscount !== 0) return send({ rcode: 'FORMERR' });
-    const ecs = clientSubnetOf(opt);
-    if (ecs === 'malformed') return send({ rcode: 'FORMERR' });
-    subnet = ecs;
-
-    if (question.qclass !== 1) return send({ rcode: 'REFUSED' }); // the zone is IN only
-    // Meta types as BIND treats them: MAILA/MAILB are not implemented, OPT/TSIG/TKEY/128-248 are never questions.
-    const t = question.qtype;
-    if (t === T.MAILA || t === T.MAILB) return send({ rcode: 'NOTIMP' });
-    if (t === T.OPT || (t >= 128 && t <= T.TSIG)) return send({ rcode: 'FORMERR' });
-    if (!this.inZone(question.labels)) return send({ rcode: 'REFUSED' });
+    if (p === undefined) return { response: undefined, rcode: 'DROPPED', qtype: 'NONE' };
+    const { parsed, qtype, subnet } = p;
+    const id = query.readUInt16BE(0);
+    const send = (reply: Reply): DnsResponse => ({ response: this.encode(id, parsed, reply, subnet, sizeLimit(parsed, ctx)), rcode: reply.rcode, qtype });
+    if (p.verdict !== undefined) return send({ rcode: p.verdict });
     // No zone transfers: the zone is computed per query. AXFR over UDP is malformed in itself (RFC 5936 4.2).
+    const t = parsed.question!.qtype;
     if (t === T.AXFR && ctx.transport === 'udp') return send({ rcode: 'FORMERR' });
     if (t === T.AXFR || t === T.IXFR) return send({ rcode: 'REFUSED' });
 
     let reply: Reply;
     try {
-      reply = this.answer(question, ctx, subnet);
+      reply = this.answer(p.name, t, ctx, subnet);
     } catch {
       reply = { rcode: 'SERVFAIL' }; // the source threw or returned a record that cannot be encoded
     }
@@ -175,23 +193,50 @@ export class DnsResponder {
     }
   }
 
+  /** The query prepared, from the cache when these bytes came before; undefined when it is dropped unanswered. */
+  private prepare(query: Buffer): PreparedQuery | undefined {
+    if (query.length < HEADER_BYTES || (query.readUInt16BE(2) & QR) !== 0) return undefined;
+    if (query.length > CACHED_QUERY_BYTES) return this.check(parseQuery(query)!);
+    return this.prepared.get(query.toString('latin1', 2), () => this.check(parseQuery(query)!));
+  }
+
+  /** The checks that depend on the query's bytes alone, in the order BIND and NSD make them. */
+  private check(parsed: ParsedQuery): PreparedQuery {
+    const { header, question, opt } = parsed;
+    const qtype = question ? typeName(question.qtype) : 'NONE';
+    const refuse = (verdict: Rcode, subnet?: ClientSubnetOption): PreparedQuery => ({ parsed, qtype, verdict, name: '', ...(subnet ? { subnet } : {}) });
+    if (parsed.malformed !== undefined) return refuse('FORMERR');
+    if (opt && opt.version > 0) return refuse('BADVERS');
+    if (header.opcode !== 0) return refuse('NOTIMP');
+    // NSD's rule: a query has one question and nothing in the answer and authority sections.
+    if (question === undefined || header.ancount !== 0 || header.nscount !== 0) return refuse('FORMERR');
+    const ecs = clientSubnetOf(opt);
+    if (ecs === 'malformed') return refuse('FORMERR');
+    const subnet = ecs;
+    if (question.qclass !== 1) return refuse('REFUSED', subnet); // the zone is IN only
+    // Meta types as BIND treats them: MAILA/MAILB are not implemented, OPT/TSIG/TKEY/128-248 are never questions.
+    const t = question.qtype;
+    if (t === T.MAILA || t === T.MAILB) return refuse('NOTIMP', subnet);
+    if (t === T.OPT || (t >= 128 && t <= T.TSIG)) return refuse('FORMERR', subnet);
+    if (!this.inZone(question.labels)) return refuse('REFUSED', subnet);
+    return { parsed, qtype, name: question.labels.join('.'), ...(subnet ? { subnet } : {}) };
+  }
+
   private inZone(labels: readonly string[]): boolean {
     const depth = labels.length - this.zoneLabels.length;
     return depth >= 0 && this.zoneLabels.every((label, i) => labels[depth + i] === label);
   }
 
-  private answer(question: ParsedQuestion, ctx: DnsRespondContext, subnet: ClientSubnetOption | undefined): Reply {
-    const name = question.labels.join('.');
-    const t = question.qtype;
+  private answer(name: string, t: number, ctx: DnsRespondContext, subnet: ClientSubnetOption | undefined): Reply {
     if (name === this.zone) {
       if (t === T.SOA) return { rcode: 'NOERROR', authoritative: true, answers: [this.soa] };
-      if (t === T.NS) return { rcode: 'NOERROR', authoritative: true, answers: [this.ns], additionals: this.glue };
+      if (t === T.NS) return { rcode: 'NOERROR', authoritative: true, answers: [this.ns], additionals: this.glue.map((g) => g.wire) };
       // ANY at the apex: its two RRsets are small, so both (RFC 8482 lets a server pick any subset).
       if (t === T.ANY) return { rcode: 'NOERROR', authoritative: true, answers: [this.soa, this.ns] };
     }
     if (name === this.nameserver && this.glue.length > 0) {
       const answers = this.glue.filter((g) => t === T.ANY || (t === T.A && g.type === 'A') || (t === T.AAAA && g.type === 'AAAA'));
-      return this.positive(answers);
+      return this.positive(answers.map((g) => g.wire));
     }
     if (name === this.zone) return this.positive([]);
 
@@ -203,47 +248,67 @@ export class DnsResponder {
     const lookup = t === T.ANY ? combine(ask('A'), ask('AAAA')) : ask(typeName(t));
     if (lookup.kind === 'nxdomain') return { rcode: 'NXDOMAIN', authoritative: true, authorities: [this.negativeSoa] };
     const scope = subnet && subnet.sourcePrefixLength > 0 ? lookup.ecsScopePrefixLength : 0;
-    return { ...this.positive(lookup.answers.map(toAnswer), (lookup.additionals ?? []).map(toAnswer)), ...(scope ? { ecsScope: scope } : {}) };
+    const answers = lookup.answers.map((r) => this.wire(r));
+    const additionals = (lookup.additionals ?? []).map((r) => this.wire(r));
+    return { ...this.positive(answers, additionals), ...(scope ? { ecsScope: scope } : {}) };
   }
 
   /** NOERROR: the answers with their additionals, or NODATA (the SOA in authority) when there are none. */
-  private positive(answers: Answer[], additionals: Answer[] = []): Reply {
+  private positive(answers: readonly WireRecord[], additionals: readonly WireRecord[] = []): Reply {
     if (answers.length === 0) return { rcode: 'NOERROR', authoritative: true, authorities: [this.negativeSoa] };
     return { rcode: 'NOERROR', authoritative: true, answers, additionals };
   }
 
   /**
-   * The response, within `limit` bytes: whole if it fits; else without the additional section, which RFC 2181 9 says
-   * must not set TC; else TC=1 with only the question and OPT, so the client asks again over TCP.
+   * A source's record checked and encoded by dns-packet, once: sources answer the same few records again and again
+   * (a load balancer's addresses change when its health does), so they are kept encoded by their content.
    */
-  private encode(parsed: ParsedQuery, reply: Reply, subnet: ClientSubnetOption | undefined, limit: number): Buffer {
+  private wire(record: DnsRecord): WireRecord {
+    const d = record.data;
+    const key = d.type === 'SRV' ? `SRV ${record.name} ${record.ttl} ${d.priority} ${d.weight} ${d.port} ${d.target}` : `${d.type} ${record.name} ${record.ttl} ${d.address}`;
+    return this.records.get(key, () => recordCodec.encode(toAnswer(record)));
+  }
+
+  /**
+   * The response, within `limit` bytes: whole if it fits; else without the additional section, which RFC 2181 9 says
+   * must not set TC; else TC=1 with only the question and OPT, so the client asks again over TCP. The header and
+   * the OPT record are written here, the records come encoded by dns-packet.
+   */
+  private encode(id: number, parsed: ParsedQuery, reply: Reply, subnet: ClientSubnetOption | undefined, limit: number): Buffer {
     const { header, question, opt } = parsed;
     const rcode = RCODES[reply.rcode];
     const optRecord = opt ? encodeOpt(rcode >> 4, opt.flags & DO, subnet, reply.ecsScope ?? 0) : undefined;
-    const build = (answers: Answer[], authorities: Answer[], additionals: Answer[], truncated: boolean): Buffer => {
-      const body = dnsPacket.encode({ type: 'response', answers, authorities, additionals }).subarray(HEADER_BYTES);
-      const parts = [Buffer.alloc(HEADER_BYTES), question?.wire ?? Buffer.alloc(0), body, optRecord ?? Buffer.alloc(0)];
-      const head = parts[0]!;
-      head.writeUInt16BE(header.id, 0);
+    const questionBytes = question ? question.wire.length : 0;
+    const optBytes = optRecord ? optRecord.length : 0;
+    const build = (answers: readonly WireRecord[], authorities: readonly WireRecord[], additionals: readonly WireRecord[], truncated: boolean): Buffer => {
+      const out = Buffer.allocUnsafe(HEADER_BYTES + questionBytes + bytesOf(answers) + bytesOf(authorities) + bytesOf(additionals) + optBytes);
+      out.writeUInt16BE(id, 0);
       const flags = QR | (header.opcode << 11) | (reply.authoritative ? AA : 0) | (truncated ? TC : 0) | (header.flags & (RD | CD)) | (rcode & 0xf);
-      head.writeUInt16BE(flags, 2);
-      head.writeUInt16BE(question ? 1 : 0, 4);
-      head.writeUInt16BE(answers.length, 6);
-      head.writeUInt16BE(authorities.length, 8);
-      head.writeUInt16BE(additionals.length + (optRecord ? 1 : 0), 10);
-      return Buffer.concat(parts);
+      out.writeUInt16BE(flags, 2);
+      out.writeUInt16BE(question ? 1 : 0, 4);
+      out.writeUInt16BE(answers.length, 6);
+      out.writeUInt16BE(authorities.length, 8);
+      out.writeUInt16BE(additionals.length + (optRecord ? 1 : 0), 10);
+      let at = HEADER_BYTES;
+      if (question) at += question.wire.copy(out, at);
+      for (const section of [answers, authorities, additionals]) for (const record of section) at += record.copy(out, at);
+      if (optRecord) optRecord.copy(out, at);
+      return out;
     };
     const answers = reply.answers ?? [];
     const authorities = reply.authorities ?? [];
     const additionals = reply.additionals ?? [];
-    const whole = build(answers, authorities, additionals, false);
-    if (whole.length <= limit) return whole;
-    if (additionals.length > 0) {
-      const lean = build(answers, authorities, [], false);
-      if (lean.length <= limit) return lean;
-    }
+    const whole = HEADER_BYTES + questionBytes + bytesOf(answers) + bytesOf(authorities) + bytesOf(additionals) + optBytes;
+    if (whole <= limit) return build(answers, authorities, additionals, false);
+    if (additionals.length > 0 && whole - bytesOf(additionals) <= limit) return build(answers, authorities, [], false);
     return build([], [], [], true);
   }
+}
+
+function bytesOf(records: readonly WireRecord[]): number {
+  let n = 0;
+  for (const r of records) n += r.length;
+  return n;
 }
 
 /**

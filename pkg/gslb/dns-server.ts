@@ -1,5 +1,7 @@
 import dgram from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { DnsResponder } from './dns-responder.js';
 
 export interface DnsQueryEvent {
@@ -69,7 +71,7 @@ export class DnsServer {
   }
 
   private bindUdp(port: number): Promise<dgram.Socket> {
-    const socket = dgram.createSocket({ type: net.isIPv6(this.options.address) ? 'udp6' : 'udp4' });
+    const socket = dgram.createSocket({ type: net.isIPv6(this.options.address) ? 'udp6' : 'udp4', lookup: literalLookup });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, this.options.address, () => {
@@ -83,11 +85,12 @@ export class DnsServer {
   }
 
   private onDatagram(socket: dgram.Socket, message: Buffer, peer: dgram.RemoteInfo): void {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const { response, rcode, qtype } = this.options.responder.respond(message, { clientAddress: peer.address, transport: 'udp' });
     if (response) {
       try {
-        socket.send(response, peer.port, peer.address, () => {});
+        // No callback: a failed send is the socket's 'error' event, handled above, and a callback costs a tick.
+        socket.send(response, peer.port, peer.address);
       } catch {
         // The socket closed under us (stop() while a datagram was being handled).
       }
@@ -125,7 +128,7 @@ export class DnsServer {
       while (!blocked && !socket.destroyed && pending.length - offset >= 2) {
         const end = offset + 2 + pending.readUInt16BE(offset);
         if (end > pending.length) break;
-        const started = process.hrtime.bigint();
+        const started = performance.now();
         const message = pending.subarray(offset + 2, end);
         offset = end;
         const { response, rcode, qtype } = this.options.responder.respond(message, { clientAddress, transport: 'tcp' });
@@ -153,12 +156,22 @@ export class DnsServer {
     });
   }
 
-  private report(qtype: string, rcode: string, transport: 'udp' | 'tcp', started: bigint): void {
+  private report(qtype: string, rcode: string, transport: 'udp' | 'tcp', started: number): void {
     if (!this.options.onQuery) return;
     try {
-      this.options.onQuery({ qtype, rcode, transport, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+      this.options.onQuery({ qtype, rcode, transport, seconds: (performance.now() - started) / 1000 });
     } catch {
       // A metrics callback must not take the server down.
     }
   }
+}
+
+/**
+ * The UDP socket's resolver for the addresses answers are sent to, which are always the literal addresses queries
+ * came from: answered at once, where the default resolver defers every answer to the next tick.
+ */
+function literalLookup(hostname: string, options: LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = net.isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
 }

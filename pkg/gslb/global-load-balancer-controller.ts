@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { GlobalLoadBalancer } from '../../api/federation/v1alpha1/global-load-balancer.js';
 import type { LoadBalancingDecision } from '../../api/federation/v1alpha1/load-balancing-decision.js';
 import { API_VERSION } from '../../api/federation/v1alpha1/well-known.js';
@@ -138,13 +139,16 @@ export class GlobalLoadBalancerController {
   }
 
   private decide(r: Running, client: DecisionClient, source: 'api' | 'dns'): Decision {
-    const start = process.hrtime.bigint();
-    const d = r.balancer.engine.decide(r.balancer.targets, client);
     const m = this.o.metrics;
-    if (m) {
-      m.decisions.inc({ strategy: d.strategy, source });
-      m.decisionSeconds.observe({ source }, Number(process.hrtime.bigint() - start) / 1e9);
+    if (source === 'dns') {
+      // A DNS answer needs no explanations, and its time is in the DNS query's own duration.
+      const d = r.balancer.engine.decide(r.balancer.targets, client, { explain: false });
+      m?.countDnsDecision(d.strategy);
+      return d;
     }
+    const start = performance.now();
+    const d = r.balancer.engine.decide(r.balancer.targets, client);
+    m?.recordDecision(d.strategy, source, (performance.now() - start) / 1000);
     return d;
   }
 
