@@ -46,14 +46,14 @@ function printTryIt(state: FleetState): void {
     out('  kubectl --context host explain federateddeployment.spec.placement');
     out('  kubectl --context host get memberclusters -o wide');
     out('  npx herd explain federateddeployment/web --herd-context host');
-    out(`  kubectl --context ${FLEET_CONTEXT} get pods -A`.padEnd(50) + "# every member's pods, with a CLUSTER column");
-    out(`  kubectl --context ${FLEET_CONTEXT} get deployments -A -w`.padEnd(50) + '# one watch over the fleet');
-    if (members[0]) out(`  kubectl --context ${memberContextName(members[0].name)} get pods -A`.padEnd(50) + '# one member through Herd, as you');
+    out(withComment(`  kubectl --context ${FLEET_CONTEXT} get pods -A`, 50, "# every member's pods, with a CLUSTER column"));
+    out(withComment(`  kubectl --context ${FLEET_CONTEXT} get deployments -A -w`, 50, '# one watch over the fleet'));
+    if (members[0]) out(withComment(`  kubectl --context ${memberContextName(members[0].name)} get pods -A`, 50, '# one member through Herd, as you'));
     out('  kubectl --context host get globalloadbalancers -A -o wide');
     if (state.herd.dns) {
       const { address, port, zone } = state.herd.dns;
-      out(`  dig @${address} -p ${port} web.default.${zone}`.padEnd(62) + "# Herd's DNS answer (also: npx herd dns query …)");
-      out(`  dig @${address} -p ${port} +subnet=10.2.0.0/24 web.default.${zone}`.padEnd(62) + '# a client in us-east');
+      out(withComment(`  dig @${address} -p ${port} web.default.${zone}`, 62, "# Herd's DNS answer (also: npx herd dns query …)"));
+      out(withComment(`  dig @${address} -p ${port} +subnet=10.2.0.0/24 web.default.${zone}`, 62, '# a client in us-east'));
     }
   }
   for (const m of members) out(`  kubectl --context ${m.context} get nodes -L topology.kubernetes.io/region   # ${m.region}/${m.zone}`);
@@ -236,4 +236,9 @@ export function devCommand(): Command {
     .addCommand(upCommand())
     .addCommand(downCommand())
     .addCommand(statusCommand());
+}
+
+/** A command and its comment, the comments aligned at `column` and never run into a long command. */
+function withComment(command: string, column: number, comment: string): string {
+  return `${command.padEnd(column - 1)} ${comment}`;
 }
