@@ -1,16 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { herdEntryPoint } from '../e2e/controlplane/herd-process.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkList, loadObjects, measureGets, measureLists, pagedList, type PhaseSpan, type Subject } from './api-measure.js';
 import { BENCH_NAMESPACE, fitValue, herdShape, kubeShape, loadPod } from './api-payload.js';
-import { formatReport, getSummary, loadSummary, machineInfo, round, verdicts, writeResult, type ApiBenchResult, type SideResult } from './api-report.js';
+import { formatReport, getSummary, loadSummary, round, verdicts, writeResult, type ApiBenchResult, type SideResult } from './api-report.js';
 import { startHerd, startKubeBaseline, type BenchServer } from './bench-servers.js';
 import { monotonicUs, newestProfile, summariseProfile, type ProfileWindow } from './cpu-profile.js';
 import { HttpPool } from './http-pool.js';
 import { quantile } from './load-runner.js';
 import { cpuMs, machineBusyMs, selfCpuMs } from './process-cpu.js';
-import { Teardown } from './teardown.js';
+import { startBenchRun } from './bench-run.js';
 
 export interface ApiBenchOptions {
   readonly objects: number;
@@ -44,12 +42,7 @@ const log = (line: string) => console.error(line);
  * `.herd/bench/api-<timestamp>.json`, and tears everything down, also on an error or Ctrl-C.
  */
 export async function runApiBench(options: ApiBenchOptions = DEFAULT_API_OPTIONS): Promise<ApiBenchResult> {
-  const root = resolve(dirname(herdEntryPoint()), '..', '..');
-  const startedAt = new Date().toISOString();
-  const machine = machineInfo();
-  const teardown = new Teardown(log);
-  const work = mkdtempSync(join(tmpdir(), 'herd-bench-'));
-  teardown.add('temporary directory', async () => rmSync(work, { recursive: true, force: true }));
+  const { root, startedAt, machine, teardown, work } = startBenchRun(log);
   const profileDir = options.profile ? join(root, '.herd', 'bench', 'profiles', startedAt.replace(/[:.]/g, '-')) : undefined;
   const windows = new Map<string, ProfileWindow>();
   const span: PhaseSpan = (subject, phase, startUs, endUs) => {

@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { herdEntryPoint } from '../e2e/controlplane/herd-process.js';
-import { machineInfo, round } from './api-report.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { round } from './api-report.js';
 import { startBenchFleet } from './bench-fleet.js';
 import { NameSource, measureLatency, measureThroughput, settle, type FanoutContext, type MemberTarget } from './fanout-measure.js';
 import { DEPLOYMENTS_PATH, FANOUT_NAMESPACE, deploymentTemplate, type DeploymentTemplate } from './fanout-payload.js';
@@ -10,7 +8,7 @@ import { fanoutVerdicts, formatFanoutReport, latencySummary, throughputSide, wri
 import { HttpPool } from './http-pool.js';
 import { MemberWatch } from './member-watch.js';
 import { cpuMs, machineBusyMs, selfCpuMs } from './process-cpu.js';
-import { Teardown } from './teardown.js';
+import { startBenchRun } from './bench-run.js';
 
 export interface FanoutBenchOptions {
   /** Measured latency samples per N (federated and direct each), after `warmups`. */
@@ -50,12 +48,7 @@ const log = (line: string) => console.error(line);
  * `.herd/bench/fanout-<timestamp>.json`, and tears everything down, also on an error or Ctrl-C.
  */
 export async function runFanoutBench(options: FanoutBenchOptions = DEFAULT_FANOUT_OPTIONS): Promise<FanoutBenchResult> {
-  const root = resolve(dirname(herdEntryPoint()), '..', '..');
-  const startedAt = new Date().toISOString();
-  const machine = machineInfo();
-  const teardown = new Teardown(log);
-  const work = mkdtempSync(join(tmpdir(), 'herd-bench-'));
-  teardown.add('temporary directory', async () => rmSync(work, { recursive: true, force: true }));
+  const { root, startedAt, machine, teardown, work } = startBenchRun(log);
   try {
     log(`starting a fleet of ${MEMBERS} members and Herd (standalone) under ${work}`);
     const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;

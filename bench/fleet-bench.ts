@@ -1,48 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort } from '../e2e/controlplane/free-port.js';
-import { herdEntryPoint } from '../e2e/controlplane/herd-process.js';
-import { machineInfo, round } from './api-report.js';
+import { round } from './api-report.js';
 import { startBenchFleet, type BenchMember } from './bench-fleet.js';
 import { settle } from './fanout-measure.js';
 import { JOIN_POLL_GAP_MS, measureJoin } from './fleet-join.js';
 import { firstFullList, measureLists, type ListSubject } from './fleet-list.js';
 import { loadPods, type PodBatch } from './fleet-load.js';
 import { readHerdMemory, type HerdMemory } from './fleet-memory.js';
-import {
-  CLUSTER_LABEL,
-  CONFIGMAPS_PATH,
-  JOIN_POD_MARKER,
-  POD_MARKER,
-  POD_NAMESPACE,
-  PODS_PATH,
-  PodTemplate,
-  VIEW_PREFIX,
-  WATCH_NAMESPACE,
-  defaultServiceAccount,
-  joinPodName,
-  podName,
-  viewPath,
-} from './fleet-payload.js';
-import {
-  fleetVerdicts,
-  formatFleetReport,
-  listSide,
-  memorySummary,
-  watchSummary,
-  writeFleetResult,
-  type FleetBenchResult,
-  type FleetJoinResult,
-  type FleetListResult,
-  type FleetWatchResult,
-} from './fleet-report.js';
+import { CLUSTER_LABEL, CONFIGMAPS_PATH, JOIN_POD_MARKER, POD_MARKER, POD_NAMESPACE, PODS_PATH, PodTemplate, VIEW_PREFIX, WATCH_NAMESPACE, defaultServiceAccount, joinPodName, podName, viewPath } from './fleet-payload.js';
+import { fleetVerdicts, formatFleetReport, listSide, memorySummary, watchSummary, writeFleetResult, type FleetBenchResult, type FleetJoinResult, type FleetListResult, type FleetWatchResult } from './fleet-report.js';
 import { measureWatchDelay, type WatchContext } from './fleet-watch.js';
 import { watchHerdStalls } from './herd-stalls.js';
 import { HttpPool } from './http-pool.js';
 import { MemberWatch } from './member-watch.js';
 import { cpuMs, machineBusyMs, selfCpuMs } from './process-cpu.js';
-import { Teardown } from './teardown.js';
+import { startBenchRun } from './bench-run.js';
 
 export interface FleetBenchOptions {
   /** Pods in the merged LIST, ascending: each M is loaded on top of the previous one, then measured. */
@@ -93,13 +66,8 @@ const count = (n: number) => n.toLocaleString('en-US');
  * `.herd/bench/fleet-<timestamp>.json`, and tears everything down, also on an error or Ctrl-C.
  */
 export async function runFleetBench(options: FleetBenchOptions = DEFAULT_FLEET_OPTIONS): Promise<FleetBenchResult> {
-  const root = resolve(dirname(herdEntryPoint()), '..', '..');
-  const startedAt = new Date().toISOString();
   const began = Date.now();
-  const machine = machineInfo();
-  const teardown = new Teardown(log);
-  const work = mkdtempSync(join(tmpdir(), 'herd-bench-'));
-  teardown.add('temporary directory', async () => rmSync(work, { recursive: true, force: true }));
+  const { root, startedAt, machine, teardown, work } = startBenchRun(log);
   const interrupted = () => {
     if (teardown.interrupted) throw new Error('interrupted');
   };

@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../e2e/controlplane/free-port.js';
-import { herdEntryPoint } from '../e2e/controlplane/herd-process.js';
 import { queryDns } from '../pkg/gslb/dns-client.js';
-import { machineInfo, round } from './api-report.js';
+import { round } from './api-report.js';
 import { monotonicUs, newestProfile, summariseProfile, type ProfileWindow } from './cpu-profile.js';
 import { startBenchFleet, type BenchFleet } from './bench-fleet.js';
 import { ensureDebianTool, type DebianTool } from './gslb-debian-tool.js';
@@ -16,22 +14,11 @@ import { measureEngine } from './gslb-engine.js';
 import { timeUntilAnswer } from './gslb-failover.js';
 import { DECISION_PATH, GSLB_ADDRESSES, GSLB_HOSTNAME, GSLB_NAMESPACE, GSLB_TTL_SECONDS, GSLB_ZONE, HEALTH_CHECK, Ingresses, answerOf, createGslbFixture } from './gslb-fixture.js';
 import { startNsd, type ReferenceDns } from './gslb-reference-dns.js';
-import {
-  apiSummary,
-  dnsSide,
-  formatGslbReport,
-  gslbVerdicts,
-  writeGslbResult,
-  type DnsComparison,
-  type DnsSide,
-  type GslbBenchResult,
-  type IngressTrial,
-  type MemberKill,
-} from './gslb-report.js';
+import { apiSummary, dnsSide, formatGslbReport, gslbVerdicts, writeGslbResult, type DnsComparison, type DnsSide, type GslbBenchResult, type IngressTrial, type MemberKill } from './gslb-report.js';
 import { HttpPool } from './http-pool.js';
 import { runFor } from './load-runner.js';
 import { cpuMs, machineBusyMs, selfCpuMs } from './process-cpu.js';
-import { Teardown } from './teardown.js';
+import { startBenchRun } from './bench-run.js';
 
 export interface GslbBenchOptions {
   /** Timed decide() calls per in-process case, after `warmupCalls`. */
@@ -135,12 +122,7 @@ function generatorFor(dnsperf: DebianTool, work: string): Generator {
  * the targets, writes `.herd/bench/gslb-<timestamp>.json`, and tears everything down, also on an error or Ctrl-C.
  */
 export async function runGslbBench(options: GslbBenchOptions = DEFAULT_GSLB_OPTIONS): Promise<GslbBenchResult> {
-  const root = resolve(dirname(herdEntryPoint()), '..', '..');
-  const startedAt = new Date().toISOString();
-  const machine = machineInfo();
-  const teardown = new Teardown(log);
-  const work = mkdtempSync(join(tmpdir(), 'herd-bench-'));
-  teardown.add('temporary directory', async () => rmSync(work, { recursive: true, force: true }));
+  const { root, startedAt, machine, teardown, work } = startBenchRun(log);
   // HERD_BENCH_CPU_PROFILE_DIR (read by startBenchFleet) makes Herd write a CPU profile; it is summarised per phase.
   const profileDir = process.env.HERD_BENCH_CPU_PROFILE_DIR;
   const windows: ProfileWindow[] = [];

@@ -32,26 +32,6 @@ const byName = (a: TargetHealth, b: TargetHealth): number => compareNames(a.clus
 /** Why a target is where it is, computed only when the decision is to be explained (building it costs more than deciding). */
 type Why = () => string;
 
-/** Whether the decision being made explains itself (DecideOptions.explain); set by each decide(), which runs to its end synchronously. */
-let explaining = true;
-
-/**
- * A target entry, keys in the order the API lists them. Explained decisions are handed out, so their addresses are
- * copies; unexplained ones are read at once (a DNS answer) and share them.
- */
-function entry(t: TargetHealth, answered: boolean, why: Why, m: Metrics = {}): DecisionTarget {
-  const e: Partial<DecisionTarget> = { cluster: t.cluster, addresses: explaining ? t.addresses.slice() : (t.addresses as string[]) };
-  if (t.port !== undefined) e.port = t.port;
-  if (t.region) e.region = t.region;
-  if (t.zone) e.zone = t.zone;
-  if (m.weight !== undefined) e.weight = m.weight;
-  if (m.distance !== undefined) e.distance = m.distance;
-  if (m.readyEndpoints !== undefined) e.readyEndpoints = m.readyEndpoints;
-  e.answered = answered;
-  e.explanation = explaining ? why() : '';
-  return e as DecisionTarget;
-}
-
 const failOpenWhy = (t: TargetHealth, where: string): string => `fail open, no cluster is healthy (this one: ${t.reason || 'Unhealthy'}: ${t.message}); ${where}`;
 
 /**
@@ -74,6 +54,8 @@ export class DecisionEngine {
   private readonly minReadyEndpoints: number;
   private readonly rotation = new WeightedRotation();
   private turn = 0;
+  /** Whether the decision being made explains itself (DecideOptions.explain); set by decide(), which runs to its end synchronously. */
+  private explaining = true;
 
   constructor(spec: GlobalLoadBalancerSpec) {
     const s = spec.strategy;
@@ -91,7 +73,7 @@ export class DecisionEngine {
   }
 
   decide(targets: readonly TargetHealth[], query: ClientQuery, options: DecideOptions = {}): Decision {
-    explaining = options.explain !== false;
+    this.explaining = options.explain !== false;
     const client = resolveClientLocation(query, this.networks);
     const healthy: TargetHealth[] = [];
     const open: TargetHealth[] = [];
@@ -121,11 +103,28 @@ export class DecisionEngine {
           chosen = this.capacity(list, failOpen);
           break;
         default:
-          chosen = this.rotate(list).map((t, i, all) => entry(t, true, () => (failOpen ? failOpenWhy(t, `${i + 1} of ${all.length} in the rotation`) : `round robin: healthy, ${i + 1} of ${all.length} in the rotation (the order moves by one per decision)`)));
+          chosen = this.rotate(list).map((t, i, all) => this.entry(t, true, () => (failOpen ? failOpenWhy(t, `${i + 1} of ${all.length} in the rotation`) : `round robin: healthy, ${i + 1} of ${all.length} in the rotation (the order moves by one per decision)`)));
       }
     }
     excluded.sort((a, b) => compareNames(a.cluster, b.cluster));
     return { strategy: this.strategy, ttlSeconds: this.ttlSeconds, client, failOpen, targets: chosen, excluded };
+  }
+
+  /**
+   * A target entry, keys in the order the API lists them. Explained decisions are handed out, so their addresses are
+   * copies; unexplained ones are read at once (a DNS answer) and share them.
+   */
+  private entry(t: TargetHealth, answered: boolean, why: Why, m: Metrics = {}): DecisionTarget {
+    const e: Partial<DecisionTarget> = { cluster: t.cluster, addresses: this.explaining ? t.addresses.slice() : (t.addresses as string[]) };
+    if (t.port !== undefined) e.port = t.port;
+    if (t.region) e.region = t.region;
+    if (t.zone) e.zone = t.zone;
+    if (m.weight !== undefined) e.weight = m.weight;
+    if (m.distance !== undefined) e.distance = m.distance;
+    if (m.readyEndpoints !== undefined) e.readyEndpoints = m.readyEndpoints;
+    e.answered = answered;
+    e.explanation = this.explaining ? why() : '';
+    return e as DecisionTarget;
   }
 
   /** By name, rotated by one more each call, so successive answers start with a different cluster. */
@@ -169,7 +168,7 @@ export class DecisionEngine {
     const weight = new Map<string, number>();
     for (const t of list) weight.set(t.cluster, Math.max(0, this.weightOf(t)));
     const byWeight = (a: TargetHealth, b: TargetHealth) => weight.get(b.cluster)! - weight.get(a.cluster)! || byName(a, b);
-    if (failOpen) return list.sort(byWeight).map((t) => entry(t, true, () => failOpenWhy(t, `weight ${weight.get(t.cluster)}`), { weight: weight.get(t.cluster)! }));
+    if (failOpen) return list.sort(byWeight).map((t) => this.entry(t, true, () => failOpenWhy(t, `weight ${weight.get(t.cluster)}`), { weight: weight.get(t.cluster)! }));
     let kept = list.filter((t) => weight.get(t.cluster)! > 0);
     const equal = kept.length === 0;
     if (equal) {
@@ -184,7 +183,7 @@ export class DecisionEngine {
     return kept.map((t) => {
       const w = weight.get(t.cluster)!;
       const share = equal ? `every cluster weighing more than 0 is unhealthy, so those weighing 0 share the answers equally; ` : '';
-      return entry(t, t.cluster === picked, () => (t.cluster === picked ? `${share}picked by weight ${w} of ${total}` : `${share}weight ${w} of ${total}, not picked this time`), { weight: w });
+      return this.entry(t, t.cluster === picked, () => (t.cluster === picked ? `${share}picked by weight ${w} of ${total}` : `${share}weight ${w} of ${total}, not picked this time`), { weight: w });
     });
   }
 
@@ -196,14 +195,14 @@ export class DecisionEngine {
   /** The first healthy cluster in failoverOrder; the others follow as fallbacks, in order. */
   private failover(list: TargetHealth[], failOpen: boolean, all: readonly TargetHealth[]): DecisionTarget[] {
     const ordered = list.sort(this.inFailoverOrder);
-    if (failOpen) return ordered.map((t) => entry(t, true, () => failOpenWhy(t, this.place(t))));
+    if (failOpen) return ordered.map((t) => this.entry(t, true, () => failOpenWhy(t, this.place(t))));
     const first = ordered[0]!;
     // Everything ahead of the first healthy cluster is excluded: say which, so the answer explains itself.
     const skipped = (): string => {
       const ahead = all.filter((t) => this.inFailoverOrder(t, first) < 0).sort(this.inFailoverOrder);
       return ahead.length > 0 ? `; ahead of it: ${ahead.map((t) => `${t.cluster} (${t.healthy ? 'NoAddresses' : t.reason})`).join(', ')}` : '';
     };
-    return ordered.map((t, i) => (i === 0 ? entry(t, true, () => this.first(t) + skipped()) : entry(t, false, () => `fallback ${i}, ${this.place(t)}`)));
+    return ordered.map((t, i) => (i === 0 ? this.entry(t, true, () => this.first(t) + skipped()) : this.entry(t, false, () => `fallback ${i}, ${this.place(t)}`)));
   }
 
   /** The healthy clusters nearest the client; without a client region, every healthy cluster in rotation. */
@@ -211,7 +210,7 @@ export class DecisionEngine {
     if (!client.region) {
       return this.rotate(list).map((t, i, all) => {
         const where = `${i + 1} of ${all.length} in the rotation`;
-        return entry(t, true, () => (failOpen ? failOpenWhy(t, `client region unknown, ${where}`) : `client region unknown, so every healthy cluster is answered as round robin does; ${where}`));
+        return this.entry(t, true, () => (failOpen ? failOpenWhy(t, `client region unknown, ${where}`) : `client region unknown, so every healthy cluster is answered as round robin does; ${where}`));
       });
     }
     const from = `client region ${client.region}${client.zone ? ` zone ${client.zone}` : ''}`;
@@ -224,10 +223,10 @@ export class DecisionEngine {
       const d = distance.get(t.cluster)!;
       const note = !t.region ? 'cluster region unknown, ' : t.region === client.region && d > 0 ? 'same region, another zone, ' : '';
       const why = (): string => `${note}distance ${d} from ${from}`;
-      if (failOpen) return entry(t, true, () => failOpenWhy(t, why()), { distance: d });
-      if (d === nearest) return entry(t, true, () => `nearest to ${from} (${note}distance ${d})`, { distance: d });
+      if (failOpen) return this.entry(t, true, () => failOpenWhy(t, why()), { distance: d });
+      if (d === nearest) return this.entry(t, true, () => `nearest to ${from} (${note}distance ${d})`, { distance: d });
       const place = ++fallback;
-      return entry(t, false, () => `fallback ${place}: ${why()}, the nearest is at ${nearest}`, { distance: d });
+      return this.entry(t, false, () => `fallback ${place}: ${why()}, the nearest is at ${nearest}`, { distance: d });
     });
   }
 
@@ -239,7 +238,7 @@ export class DecisionEngine {
     const ordered = list.sort(this.inFailoverOrder);
     const need = this.minReadyEndpoints;
     const metric = (t: TargetHealth): Metrics => (t.readyEndpoints !== undefined ? { readyEndpoints: t.readyEndpoints } : {});
-    if (failOpen) return ordered.map((t) => entry(t, true, () => failOpenWhy(t, this.place(t)), metric(t)));
+    if (failOpen) return ordered.map((t) => this.entry(t, true, () => failOpenWhy(t, this.place(t)), metric(t)));
     let sum = 0;
     let covered = false;
     let fallback = 0;
@@ -247,13 +246,13 @@ export class DecisionEngine {
       if (covered) {
         const place = ++fallback;
         const before = sum;
-        return entry(t, false, () => `fallback ${place}: the clusters before it have ${before} ≥ ${need} ready endpoints needed; ${this.place(t)}`, metric(t));
+        return this.entry(t, false, () => `fallback ${place}: the clusters before it have ${before} ≥ ${need} ready endpoints needed; ${this.place(t)}`, metric(t));
       }
       sum += t.readyEndpoints ?? 0;
       covered = sum >= need;
       const upTo = sum;
       const enough = covered;
-      return entry(
+      return this.entry(
         t,
         true,
         () => {
