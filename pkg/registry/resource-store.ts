@@ -25,6 +25,8 @@ import {
 import type { JSONSchemaProps } from '../../api/meta/resource-definition.js';
 import { pruneAndDefault } from './schema-pruning.js';
 import { SchemaValidator } from './schema-validator.js';
+import { FieldManager } from '../fieldmanager/field-manager.js';
+import { deepEqual } from '../fieldmanager/deep-equal.js';
 
 /** What the store needs to know about the resource it serves. */
 export interface StoreResource {
@@ -59,7 +61,21 @@ export interface WriteOptions {
   readonly dryRun?: boolean;
   readonly fieldValidation?: FieldValidation;
   readonly warnings?: string[];
+  /**
+   * Who is writing, for `metadata.managedFields`: the request's `fieldManager`, else its User-Agent up to the first
+   * `/`. Herd's own controllers write as `herd` when they leave it out.
+   */
+  readonly fieldManager?: string;
 }
+
+/** A server-side apply: the manager is required, and force takes fields other managers own. */
+export interface ApplyOptions extends WriteOptions {
+  readonly fieldManager: string;
+  readonly force?: boolean;
+}
+
+/** The manager of Herd's own writes. */
+export const HERD_FIELD_MANAGER = 'herd';
 
 /** A request body as decoded by the server: the value, and the duplicate keys the raw text had. */
 export interface DecodedBody {
@@ -104,6 +120,14 @@ function encode(object: KubeObject): string {
   return JSON.stringify({ apiVersion, kind, metadata, ...rest });
 }
 
+/** True when a stored object and a new one differ at most in their resourceVersion. */
+function sameObject(storedJson: string, next: KubeObject): boolean {
+  const stored = JSON.parse(storedJson) as KubeObject;
+  const { resourceVersion: _a, ...a } = stored.metadata ?? {};
+  const { resourceVersion: _b, ...b } = next.metadata ?? {};
+  return deepEqual({ ...stored, metadata: a }, { ...next, metadata: b });
+}
+
 function specOf(object: KubeObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;
   return JSON.stringify(rest);
@@ -118,6 +142,7 @@ function specOf(object: KubeObject): string {
 export class ResourceStore {
   readonly qualified: GroupResource;
   private readonly validator: SchemaValidator;
+  private readonly fieldManager: FieldManager;
 
   constructor(
     readonly resource: StoreResource,
@@ -126,6 +151,7 @@ export class ResourceStore {
   ) {
     this.qualified = { group: resource.group, resource: resource.plural };
     this.validator = new SchemaValidator(resource.schema);
+    this.fieldManager = new FieldManager(resource);
   }
 
   key(namespace: string | undefined, name: string): string {
@@ -253,6 +279,13 @@ export class ResourceStore {
     const meta = object.metadata!;
     if (meta.resourceVersion) throw newBadRequest('resourceVersion should not be set on objects to be created');
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    this.fieldManager.update(undefined, object, opts.fieldManager ?? HERD_FIELD_MANAGER);
+    return this.createAdmitted(namespace, object, opts);
+  }
+
+  /** The part of a create after the body is admitted and its managed fields are set. */
+  private async createAdmitted(namespace: string | undefined, object: KubeObject, opts: WriteOptions): Promise<StoredObject> {
+    const meta = object.metadata!;
     fillCreateSystemFields(meta);
     if (this.resource.hasStatus) delete object.status;
     this.strategy.prepareForCreate?.(object);
@@ -289,7 +322,7 @@ export class ResourceStore {
       ]);
     }
     const current = await this.get(namespace, name);
-    return this.write(namespace, name, JSON.parse(current.json) as KubeObject, object, meta.resourceVersion, opts, subresource);
+    return this.write(namespace, name, current, object, meta.resourceVersion, opts, subresource);
   }
 
   /** PATCH with a JSON patch or a merge patch, retried on conflicts unless the patch pins a resourceVersion. */
@@ -319,7 +352,7 @@ export class ResourceStore {
       const expected = pinned && pinned !== current.resourceVersion ? pinned : current.resourceVersion;
       const object = this.admitBody({ object: patched }, namespace, opts);
       try {
-        return await this.write(namespace, name, old, object, expected, opts, subresource);
+        return await this.write(namespace, name, current, object, expected, opts, subresource);
       } catch (err) {
         const conflict = (err as { reason?: string }).reason === 'Conflict';
         if (!conflict || pinned !== current.resourceVersion || attempt >= MAX_CONFLICT_RETRIES) throw err;
@@ -327,20 +360,65 @@ export class ResourceStore {
     }
   }
 
+  /**
+   * Server-side apply (PATCH `application/apply-patch+yaml`): merges the applied configuration into the object by
+   * the schema and records ownership, creating the object when it does not exist (`created`). Retried on
+   * write conflicts unless the configuration pins a resourceVersion.
+   */
+  async apply(namespace: string | undefined, name: string, body: DecodedBody, opts: ApplyOptions, subresource?: 'status'): Promise<{ object: StoredObject; created: boolean }> {
+    const config = body.object;
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw newBadRequest('error decoding YAML: the applied configuration must be an object');
+    const cfg = config as KubeObject;
+    const cfgName = cfg.metadata?.name;
+    if (cfgName !== undefined && cfgName !== name) throw newBadRequest(`the name of the object (${String(cfgName)}) does not match the name on the URL (${name})`);
+    if (this.resource.namespaced && cfg.metadata?.namespace && namespace && cfg.metadata.namespace !== namespace) {
+      throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    for (let attempt = 0; ; attempt++) {
+      let current: StoredObject | undefined;
+      try {
+        current = await this.get(namespace, name);
+      } catch (err) {
+        if ((err as { reason?: string }).reason !== 'NotFound' || subresource === 'status') throw err;
+      }
+      const live = current ? (JSON.parse(current.json) as KubeObject) : undefined;
+      const merged = this.fieldManager.apply(live, structuredClone(cfg), opts.fieldManager, opts.force ?? false, subresource ?? '');
+      const meta = (merged.metadata ??= {});
+      meta.name = name;
+      const object = this.admitBody({ object: merged, ...(body.duplicateFields ? { duplicateFields: body.duplicateFields } : {}) }, namespace, opts);
+      try {
+        if (!current) return { object: await this.createAdmitted(namespace, object, opts), created: true };
+        const pinned = cfg.metadata?.resourceVersion;
+        const expected = pinned && pinned !== current.resourceVersion ? pinned : current.resourceVersion;
+        return { object: await this.write(namespace, name, current, object, expected, opts, subresource, true), created: false };
+      } catch (err) {
+        const reason = (err as { reason?: string }).reason;
+        const retry = (reason === 'Conflict' && (!cfg.metadata?.resourceVersion || !current)) || (reason === 'AlreadyExists' && !current);
+        if (!retry || attempt >= MAX_CONFLICT_RETRIES || (err as { status?: { details?: { causes?: unknown[] } } }).status?.details?.causes) throw err;
+      }
+    }
+  }
+
   private async write(
     namespace: string | undefined,
     name: string,
-    old: KubeObject,
+    current: StoredObject,
     object: KubeObject,
     expectedRv: string,
     opts: WriteOptions,
     subresource?: 'status',
+    applied = false,
   ): Promise<StoredObject> {
+    const old = JSON.parse(current.json) as KubeObject;
+    if (!applied) this.fieldManager.update(old, object, opts.fieldManager ?? HERD_FIELD_MANAGER, subresource ?? '');
     let next: KubeObject;
     if (subresource === 'status') {
       next = { ...old, status: object.status };
       if (object.status === undefined) delete next.status;
       next.metadata = { ...old.metadata! };
+      // The status endpoint keeps the stored metadata, but not the stored managed fields: those were just updated.
+      if (object.metadata?.managedFields) next.metadata.managedFields = object.metadata.managedFields;
+      else delete next.metadata.managedFields;
     } else {
       next = object;
       const meta = next.metadata!;
@@ -373,6 +451,8 @@ export class ResourceStore {
         // see as one DELETED event (as kube-apiserver's deleteWithoutFinalizers does).
         return await this.storage.delete(key, { expectedResourceVersion: expectedRv });
       }
+      // A write that changes nothing is not written, and keeps its resourceVersion (as etcd3's GuaranteedUpdate).
+      if (current.resourceVersion === expectedRv && sameObject(current.json, next)) return current;
       return await this.storage.update(key, json, { expectedResourceVersion: expectedRv });
     } catch (err) {
       throw storageToStatusError(err, this.qualified, name);

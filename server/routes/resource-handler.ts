@@ -7,9 +7,9 @@ import type { RequestInfo } from '../../pkg/apimachinery/request-info.js';
 import { defaultListOptions, resolveListRead, resourceVersionError } from '../../pkg/apimachinery/resource-version.js';
 import { listOptionsFromQuery } from '../../pkg/apimachinery/list-options.js';
 import { isStatusError, newBadRequest, newForbidden, newInvalid, newMethodNotSupported, newNotFound, newUnsupportedMediaType } from '../../pkg/apimachinery/status-error.js';
-import { FieldPath, notSupported, required } from '../../pkg/apimachinery/field-errors.js';
+import { FieldPath, forbidden, invalid, notSupported, required, tooLong } from '../../pkg/apimachinery/field-errors.js';
 import type { ApiGroupRegistry, ServedResource } from '../../pkg/registry/api-group-registry.js';
-import { ResourceStore, type DeleteRequest, type FieldValidation, type WriteOptions } from '../../pkg/registry/resource-store.js';
+import { ResourceStore, type DecodedBody, type DeleteRequest, type FieldValidation, type WriteOptions } from '../../pkg/registry/resource-store.js';
 import { scanObjectJson, stampResourceVersion } from '../../pkg/storage/object-json.js';
 import type { ObjectEvent, StoredObject } from '../../pkg/storage/storage.js';
 import { decodeBody } from '../http/request-body.js';
@@ -38,7 +38,44 @@ export type SubresourceReader = (resource: string, namespace: string | undefined
 const FIELD_VALIDATIONS = ['Ignore', 'Warn', 'Strict'];
 
 
-function writeOptions(query: URLSearchParams, warnings: string[]): WriteOptions {
+/** The longest field manager name kube-apiserver accepts. */
+const FIELD_MANAGER_MAX_LENGTH = 128;
+
+/** `fieldManager` from the query, else the User-Agent up to its first `/` (printable characters, at most 128). */
+function managerOrUserAgent(query: URLSearchParams, userAgent: string | undefined): string {
+  const manager = query.get('fieldManager');
+  if (manager) return manager;
+  let out = '';
+  for (const ch of (userAgent ?? '').split('/')[0]!) {
+    if (!isPrintable(ch)) continue;
+    if (out.length >= FIELD_MANAGER_MAX_LENGTH) break;
+    out += ch;
+  }
+  return out;
+}
+
+function isPrintable(ch: string): boolean {
+  return !/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch) && (ch === ' ' || !/\p{Z}/u.test(ch));
+}
+
+/** The options kind named in a 422 about the options of this verb. */
+const OPTIONS_KIND: Record<string, string> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions' };
+
+function validateFieldManager(query: URLSearchParams, verb: string): void {
+  const manager = query.get('fieldManager') ?? '';
+  const errors = [];
+  if (manager.length > FIELD_MANAGER_MAX_LENGTH) errors.push(tooLong(FieldPath.of('fieldManager'), FIELD_MANAGER_MAX_LENGTH));
+  [...manager].forEach((ch, i) => {
+    if (!isPrintable(ch)) {
+      const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      errors.push(invalid(FieldPath.of('fieldManager'), manager, `invalid character U+${code} (at position ${i})`));
+    }
+  });
+  if (errors.length > 0) throw newInvalid({ group: 'meta.k8s.io', kind: OPTIONS_KIND[verb] ?? 'PatchOptions' }, '', errors);
+}
+
+function writeOptions(query: URLSearchParams, warnings: string[], request?: FastifyRequest, verb = 'create'): WriteOptions {
+  if (request) validateFieldManager(query, verb);
   const dryRun = query.getAll('dryRun');
   for (const d of dryRun) {
     if (d !== 'All') throw newBadRequest(`Invalid dry run value: ${d}, supported values are: All`);
@@ -47,7 +84,12 @@ function writeOptions(query: URLSearchParams, warnings: string[]): WriteOptions 
   if (!FIELD_VALIDATIONS.includes(fv)) {
     throw newInvalid({ group: 'meta.k8s.io', kind: 'CreateOptions' }, '', [notSupported(FieldPath.of('fieldValidation'), fv, FIELD_VALIDATIONS)]);
   }
-  return { dryRun: dryRun.length > 0, fieldValidation: fv as FieldValidation, warnings };
+  return {
+    dryRun: dryRun.length > 0,
+    fieldValidation: fv as FieldValidation,
+    warnings,
+    ...(request ? { fieldManager: managerOrUserAgent(query, request.headers['user-agent']) } : {}),
+  };
 }
 
 function addWarnings(reply: FastifyReply, warnings: readonly string[]): void {
@@ -167,7 +209,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       }
       case 'create': {
         const target = negotiateResponse(request.headers.accept, { list: false });
-        const opts = writeOptions(query, warnings);
+        const opts = writeOptions(query, warnings, request, 'create');
         await checkNamespace(info, served);
         const body = decodeBody(rawBody, bodyFormat(request.headers['content-type']), definition);
         const created = await store.create(namespace, body, opts);
@@ -176,7 +218,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       }
       case 'update': {
         const target = negotiateResponse(request.headers.accept, { list: false });
-        const opts = writeOptions(query, warnings);
+        const opts = writeOptions(query, warnings, request, 'update');
         const body = decodeBody(rawBody, bodyFormat(request.headers['content-type']), definition);
         const updated = await store.update(namespace, info.name, body, opts, sub === 'status' ? 'status' : undefined);
         addWarnings(reply, warnings);
@@ -188,14 +230,21 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         if (format === 'strategic-merge-patch') {
           throw newUnsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
         }
+        const force = query.get('force');
         if (format === 'apply-patch') {
           if (!query.get('fieldManager')) {
             throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [required(FieldPath.of('fieldManager'), 'is required for apply patch')]);
           }
-          // Until server-side apply lands, apply is answered as by a server that does not offer it.
-          throw newUnsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
+          const opts = writeOptions(query, warnings, request, 'patch');
+          const body = decodeApplyBody(rawBody, definition);
+          const { object, created } = await store.apply(namespace, info.name, body, { ...opts, fieldManager: query.get('fieldManager')!, force: force === 'true' }, sub === 'status' ? 'status' : undefined);
+          addWarnings(reply, warnings);
+          return send(reply, created ? 201 : 200, target, presenter.object(definition, object, target, query));
         }
-        const opts = writeOptions(query, warnings);
+        if (force !== null) {
+          throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [forbidden(FieldPath.of('force'), 'may not be specified for non-apply patch')]);
+        }
+        const opts = writeOptions(query, warnings, request, 'patch');
         const patched = await store.patch(namespace, info.name, format === 'json-patch' ? 'json' : 'merge', rawBody, opts, sub === 'status' ? 'status' : undefined);
         addWarnings(reply, warnings);
         return send(reply, 200, target, presenter.object(definition, patched, target, query));
@@ -218,6 +267,16 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         throw newMethodNotSupported(store.qualified, request.method);
     }
   };
+}
+
+/** An apply body: YAML (JSON is YAML too), as a whole object. */
+function decodeApplyBody(raw: string, definition: { kind: string }): DecodedBody {
+  try {
+    return decodeBody(raw, 'yaml', definition);
+  } catch (err) {
+    const message = isStatusError(err) ? err.status.message ?? '' : String(err);
+    throw newBadRequest(`error decoding YAML: ${message.replace(/^.*yaml parse error: /, '')}`);
+  }
 }
 
 function parseResourceVersionOrBadRequest(rv: string): void {
