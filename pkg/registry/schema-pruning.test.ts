@@ -59,3 +59,20 @@ describe('pruneAndDefault', () => {
     expect(b.spec.strategy).toEqual({ type: 'Duplicate' });
   });
 });
+
+describe('nulls', () => {
+  it('drops nulls of non-nullable fields, defaults them when there is a default, and keeps nullable ones', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: { a: { type: 'string' }, b: { type: 'string', default: 'x' }, c: { type: 'string', nullable: true }, m: { type: 'object', additionalProperties: { type: 'string' } } },
+        },
+      },
+    };
+    const o: Record<string, unknown> = { spec: { a: null, b: null, c: null, m: { k: null } } };
+    pruneAndDefault(o, schema);
+    expect(o).toEqual({ spec: { b: 'x', c: null, m: {} } });
+  });
+});

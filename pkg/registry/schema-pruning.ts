@@ -5,6 +5,7 @@ export interface PruningSchema {
   readonly additionalProperties?: PruningSchema | boolean;
   readonly items?: PruningSchema;
   readonly default?: unknown;
+  readonly nullable?: boolean;
   readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
   readonly 'x-kubernetes-embedded-resource'?: boolean;
 }
@@ -35,7 +36,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * Prunes fields the schema does not know and applies schema defaults, in place, as kube-apiserver does for a
  * structural schema: unknown object fields are dropped unless `x-kubernetes-preserve-unknown-fields`; an embedded
  * resource keeps `apiVersion`, `kind` and `metadata`; a missing field with a `default` gets a copy of it (then is
- * walked, so defaults nest). Returns the pruned field paths in sorted order (`spec.foo`, `spec.items[0].bar`), for
+ * walked, so defaults nest); a null in a field that is not `nullable` takes the default or is dropped. Returns the pruned field paths in sorted order (`spec.foo`, `spec.items[0].bar`), for
  * fieldValidation's `unknown field "…"` reports.
  */
 export function pruneAndDefault(object: Json, schema: PruningSchema): string[] {
@@ -78,6 +79,15 @@ function walkObject(object: Json, schema: PruningSchema, path: string, unknown: 
       continue;
     }
     const sub = props?.[key] ?? additional;
+    if (sub && object[key] === null && sub.nullable !== true) {
+      // A null the schema does not allow takes the default, or goes (as a server-side apply that empties a struct
+      // leaves it).
+      if (sub.default !== undefined) object[key] = structuredClone(sub.default);
+      else {
+        delete object[key];
+        continue;
+      }
+    }
     if (sub) walk(object[key], sub, child, unknown);
     else if (!preserve && (props !== undefined || schema.additionalProperties === false || schema.type === 'object')) {
       unknown.push(child);
