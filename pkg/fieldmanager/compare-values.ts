@@ -29,8 +29,9 @@ function compare(lhs: unknown, rhs: unknown, type: MergeType, path: PathElement[
   if (rhs === undefined) leaf = visit(lhs, rhs, tl, path, c);
   else if (lhs === undefined || tl === tr) leaf = visit(lhs, rhs, tr, path, c);
   else {
-    // An untyped value changed shape: what the old shape had below is gone, and the node itself changed.
-    visit(lhs, undefined, tl, path, c, true);
+    // An untyped value changed shape: both shapes judge the node (a scalar side records it modified, a map or
+    // list side records its items added or removed); only the new shape decides whether it was a leaf.
+    visit(lhs, rhs, tl, path, c);
     leaf = visit(lhs, rhs, tr, path, c);
   }
   if (!leaf) {
@@ -46,13 +47,13 @@ function doLeaf(lhs: unknown, rhs: unknown, path: PathElement[], c: Comparison):
   return true;
 }
 
-/** Returns true when the node was handled as a leaf. `childrenOnly` walks the old shape without judging the node. */
-function visit(lhs: unknown, rhs: unknown, t: ReturnType<typeof resolveType>, path: PathElement[], c: Comparison, childrenOnly = false): boolean {
-  if (t.kind === 'scalar') return childrenOnly ? true : doLeaf(lhs, rhs, path, c);
+/** Returns true when the node was handled as a leaf. */
+function visit(lhs: unknown, rhs: unknown, t: ReturnType<typeof resolveType>, path: PathElement[], c: Comparison): boolean {
+  if (t.kind === 'scalar') return doLeaf(lhs, rhs, path, c);
   if (t.kind === 'list') {
     const l = Array.isArray(lhs) ? lhs : undefined;
     const r = Array.isArray(rhs) ? rhs : undefined;
-    if (t.relationship === 'atomic' || ((!l || l.length === 0) && (!r || r.length === 0))) return childrenOnly ? true : doLeaf(lhs, rhs, path, c);
+    if (t.relationship === 'atomic' || ((!l || l.length === 0) && (!r || r.length === 0))) return doLeaf(lhs, rhs, path, c);
     visitList(t, l ?? [], r ?? [], path, c);
     return false;
   }
@@ -60,7 +61,7 @@ function visit(lhs: unknown, rhs: unknown, t: ReturnType<typeof resolveType>, pa
   const r = isJsonObject(rhs) ? rhs : undefined;
   const lEmpty = !l || Object.keys(l).length === 0;
   const rEmpty = !r || Object.keys(r).length === 0;
-  if (t.atomic || (lEmpty && rEmpty)) return childrenOnly ? true : doLeaf(lhs, rhs, path, c);
+  if (t.atomic || (lEmpty && rEmpty)) return doLeaf(lhs, rhs, path, c);
   visitMap(t, l ?? {}, r ?? {}, path, c);
   return false;
 }

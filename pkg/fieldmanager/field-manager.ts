@@ -1,6 +1,6 @@
 import type { JSONSchemaProps } from '../../api/meta/resource-definition.js';
 import type { ManagedFieldsEntry, ObjectMeta } from '../../api/meta/object-meta.js';
-import { newBadRequest, newInternalError } from '../apimachinery/status-error.js';
+import { StatusError, newBadRequest, newInternalError } from '../apimachinery/status-error.js';
 import { applyConflictError } from './apply-conflict.js';
 import { FieldSet } from './field-set.js';
 import { allowedConflictsFromLastApplied, hasLastApplied, updateLastApplied } from './last-applied.js';
@@ -66,7 +66,8 @@ export class FieldManager {
     this.apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     this.updaters = {
       '': new Updater(this.type, this.apiVersion, resource.hasStatus ? FieldSet.of([fieldElement('status')]) : new FieldSet()),
-      status: new Updater(this.type, this.apiVersion, FieldSet.of([fieldElement('spec')])),
+      // The status endpoint stores nothing but status: writes through it own neither spec nor metadata.
+      status: new Updater(this.type, this.apiVersion, FieldSet.of([fieldElement('spec')], [fieldElement('metadata')])),
     };
   }
 
@@ -144,7 +145,9 @@ export class FieldManager {
       const ns = config.metadata?.namespace ?? '';
       const name = config.metadata?.name ?? '';
       const { group, version, kind } = this.resource;
-      return newInternalError(`failed to create typed patch object (${ns}/${name}; ${group}/${version}, Kind=${kind}): ${err.message}`);
+      // Not a Status upstream either: kube-apiserver answers such errors with 500 and no reason.
+      const message = `failed to create typed patch object (${ns}/${name}; ${group}/${version}, Kind=${kind}): ${err.message}`;
+      return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: '', code: 500 });
     }
     return err as Error;
   }

@@ -72,6 +72,8 @@ export interface WriteOptions {
 export interface ApplyOptions extends WriteOptions {
   readonly fieldManager: string;
   readonly force?: boolean;
+  /** Runs before an apply creates the object (the namespace checks a create gets). */
+  readonly beforeCreate?: () => Promise<void>;
 }
 
 /** The manager of Herd's own writes. */
@@ -128,9 +130,14 @@ function sameObject(storedJson: string, next: KubeObject): boolean {
   return deepEqual({ ...stored, metadata: a }, { ...next, metadata: b });
 }
 
-function specOf(object: KubeObject): string {
+/** Everything but metadata, status and type meta: what generation counts changes of (key order aside). */
+function specOf(object: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;
-  return JSON.stringify(rest);
+  return rest;
+}
+
+function specChanged(next: KubeObject, old: KubeObject): boolean {
+  return !deepEqual(specOf(next), specOf(old));
 }
 
 /**
@@ -228,7 +235,7 @@ export class ResourceStore {
   }
 
   /** Checks apiVersion/kind/namespace of a body, prunes and defaults it, and applies fieldValidation. */
-  private admitBody(body: DecodedBody, namespace: string | undefined, opts: WriteOptions): KubeObject {
+  private admitBody(body: DecodedBody, namespace: string | undefined, opts: WriteOptions, applied = false): KubeObject {
     const object = body.object;
     const { kind, group, version } = this.resource;
     const gv = group ? `${group}/${version}` : version;
@@ -255,7 +262,7 @@ export class ResourceStore {
     } else {
       delete meta.namespace;
     }
-    const unknown = pruneAndDefault(obj, this.resource.schema).map((p) => `unknown field "${p}"`);
+    const unknown = pruneAndDefault(obj, this.resource.schema, { keepNulls: applied }).map((p) => `unknown field "${p}"`);
     const problems = [...(body.duplicateFields ?? []).map((p) => `duplicate field "${p}"`), ...unknown];
     const mode = opts.fieldValidation ?? 'Warn';
     if (problems.length > 0 && mode === 'Strict') {
@@ -265,11 +272,11 @@ export class ResourceStore {
     return obj;
   }
 
-  private validate(object: KubeObject, old?: KubeObject): void {
+  private validate(object: KubeObject, old?: KubeObject, subresource?: 'status'): void {
     const meta = object.metadata!;
     const errors = [...validateObjectMeta(meta, this.resource.namespaced)];
     if (old) errors.push(...validateObjectMetaUpdate(meta, old.metadata!));
-    errors.push(...this.validator.validate(object));
+    errors.push(...this.validator.validate(object, subresource === 'status' ? 'status' : ''));
     errors.push(...(old ? (this.strategy.validateUpdate?.(object, old) ?? []) : (this.strategy.validate?.(object) ?? [])));
     if (errors.length > 0) throw newInvalid({ group: this.resource.group, kind: this.resource.kind }, String(meta.name ?? ''), errors);
   }
@@ -385,9 +392,12 @@ export class ResourceStore {
       const merged = this.fieldManager.apply(live, structuredClone(cfg), opts.fieldManager, opts.force ?? false, subresource ?? '');
       const meta = (merged.metadata ??= {});
       meta.name = name;
-      const object = this.admitBody({ object: merged, ...(body.duplicateFields ? { duplicateFields: body.duplicateFields } : {}) }, namespace, opts);
+      const object = this.admitBody({ object: merged, ...(body.duplicateFields ? { duplicateFields: body.duplicateFields } : {}) }, namespace, opts, true);
       try {
-        if (!current) return { object: await this.createAdmitted(namespace, object, opts), created: true };
+        if (!current) {
+          await opts.beforeCreate?.();
+          return { object: await this.createAdmitted(namespace, object, opts), created: true };
+        }
         const pinned = cfg.metadata?.resourceVersion;
         const expected = pinned && pinned !== current.resourceVersion ? pinned : current.resourceVersion;
         return { object: await this.write(namespace, name, current, object, expected, opts, subresource, true), created: false };
@@ -436,12 +446,12 @@ export class ResourceStore {
         else next.status = old.status;
       }
       this.strategy.prepareForUpdate?.(next, old);
-      if (specOf(next) !== specOf(old)) meta.generation = (old.metadata!.generation ?? 1) + 1;
+      if (specChanged(next, old)) meta.generation = (old.metadata!.generation ?? 1) + 1;
     }
     next.metadata!.resourceVersion = expectedRv;
-    this.validate(next, old);
+    this.validate(next, old, subresource);
     opts.warnings?.push(...(this.strategy.warnings?.(next) ?? []));
-    if (subresource !== 'status' && specOf(next) !== specOf(old)) await this.strategy.admit?.(next, old);
+    if (subresource !== 'status' && specChanged(next, old)) await this.strategy.admit?.(next, old);
     const key = this.key(namespace, name);
     const json = encode(next);
     if (opts.dryRun) return this.dryRunObject(namespace, next.metadata!, json);

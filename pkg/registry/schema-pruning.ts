@@ -39,22 +39,30 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * walked, so defaults nest); a null in a field that is not `nullable` takes the default or is dropped. Returns the pruned field paths in sorted order (`spec.foo`, `spec.items[0].bar`), for
  * fieldValidation's `unknown field "…"` reports.
  */
-export function pruneAndDefault(object: Json, schema: PruningSchema): string[] {
+export function pruneAndDefault(object: Json, schema: PruningSchema, options: PruneOptions = {}): string[] {
   const unknown: string[] = [];
-  walkObject(object, schema, '', unknown, true);
+  walkObject(object, schema, '', unknown, true, options.keepNulls === true);
   return unknown.sort();
 }
 
-function walk(value: unknown, schema: PruningSchema | undefined, path: string, unknown: string[]): void {
-  if (!schema) return;
-  if (Array.isArray(value)) {
-    if (schema.items) value.forEach((v, i) => walk(v, schema.items, `${path}[${i}]`, unknown));
-    return;
-  }
-  if (isObject(value)) walkObject(value, schema, path, unknown, schema['x-kubernetes-embedded-resource'] === true);
+export interface PruneOptions {
+  /**
+   * Leave nulls for validation to refuse. Request bodies lose them when decoded; the result of a server-side apply
+   * is only defaulted, so a struct an apply emptied (null) is refused as kube-apiserver refuses it.
+   */
+  readonly keepNulls?: boolean;
 }
 
-function walkObject(object: Json, schema: PruningSchema, path: string, unknown: string[], resourceRoot: boolean): void {
+function walk(value: unknown, schema: PruningSchema | undefined, path: string, unknown: string[], keepNulls: boolean): void {
+  if (!schema) return;
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach((v, i) => walk(v, schema.items, `${path}[${i}]`, unknown, keepNulls));
+    return;
+  }
+  if (isObject(value)) walkObject(value, schema, path, unknown, schema['x-kubernetes-embedded-resource'] === true, keepNulls);
+}
+
+function walkObject(object: Json, schema: PruningSchema, path: string, unknown: string[], resourceRoot: boolean, keepNulls: boolean): void {
   const props = schema.properties;
   const additional = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true || schema.additionalProperties === true;
@@ -79,7 +87,7 @@ function walkObject(object: Json, schema: PruningSchema, path: string, unknown: 
       continue;
     }
     const sub = props?.[key] ?? additional;
-    if (sub && object[key] === null && sub.nullable !== true) {
+    if (sub && object[key] === null && sub.nullable !== true && (!keepNulls || sub.default !== undefined)) {
       // A null the schema does not allow takes the default, or goes (as a server-side apply that empties a struct
       // leaves it).
       if (sub.default !== undefined) object[key] = structuredClone(sub.default);
@@ -88,7 +96,7 @@ function walkObject(object: Json, schema: PruningSchema, path: string, unknown: 
         continue;
       }
     }
-    if (sub) walk(object[key], sub, child, unknown);
+    if (sub) walk(object[key], sub, child, unknown, keepNulls);
     else if (!preserve && (props !== undefined || schema.additionalProperties === false || schema.type === 'object')) {
       unknown.push(child);
       delete object[key];

@@ -57,8 +57,10 @@ function toFieldPath(pointer: string, data: unknown): { path: FieldPath | null; 
 }
 
 /** One ajv error as kube-apiserver's OpenAPI validation words it (`spec.replicas in body should be …`). */
-function toFieldError(e: ErrorObject, data: unknown): FieldError | undefined {
-  const { path, text, value } = toFieldPath(e.instancePath, data);
+function toFieldError(e: ErrorObject, data: unknown, root: string): FieldError | undefined {
+  const found = toFieldPath(e.instancePath, data);
+  const { path, value } = found;
+  const text = root && (found.text === root || found.text.startsWith(`${root}.`)) ? found.text.slice(root.length + 1) : found.text;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'type': {
@@ -112,10 +114,13 @@ export class SchemaValidator {
     this.validateFn = SchemaValidator.ajv.compile(toAjv(schema) as object);
   }
 
-  /** Field errors sorted by field path, as upstream lists them. Never throws for bad data. */
-  validate(object: unknown): FieldError[] {
+  /**
+   * Field errors sorted by field path, as upstream lists them. Never throws for bad data. `root` names the field
+   * the messages' "in body" paths start from (`status` for the status subresource, which validates its status alone).
+   */
+  validate(object: unknown, root = ''): FieldError[] {
     if (this.validateFn(object)) return [];
-    const errors = (this.validateFn.errors ?? []).map((e) => toFieldError(e, object)).filter((e): e is FieldError => e !== undefined);
+    const errors = (this.validateFn.errors ?? []).map((e) => toFieldError(e, object, root)).filter((e): e is FieldError => e !== undefined);
     const seen = new Set<string>();
     return errors
       .filter((e) => {

@@ -108,8 +108,8 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
   const { registry, presenter } = deps;
   const minTimeout = deps.minRequestTimeoutSeconds ?? 1800;
 
-  async function checkNamespace(info: RequestInfo, served: ServedResource): Promise<void> {
-    if (!served.definition.namespaced || !deps.namespacePhase || info.verb !== 'create') return;
+  async function checkNamespace(info: RequestInfo, served: ServedResource, creating = info.verb === 'create'): Promise<void> {
+    if (!served.definition.namespaced || !deps.namespacePhase || !creating) return;
     const phase = await deps.namespacePhase(info.namespace);
     if (phase === 'Missing') throw newNotFound({ group: '', resource: 'namespaces' }, info.namespace);
     if (phase === 'Terminating') {
@@ -237,7 +237,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           }
           const opts = writeOptions(query, warnings, request, 'patch');
           const body = decodeApplyBody(rawBody, definition);
-          const { object, created } = await store.apply(namespace, info.name, body, { ...opts, fieldManager: query.get('fieldManager')!, force: force === 'true' }, sub === 'status' ? 'status' : undefined);
+          const { object, created } = await store.apply(namespace, info.name, body, { ...opts, fieldManager: query.get('fieldManager')!, force: force === 'true', beforeCreate: () => checkNamespace(info, served, true) }, sub === 'status' ? 'status' : undefined);
           addWarnings(reply, warnings);
           return send(reply, created ? 201 : 200, target, presenter.object(definition, object, target, query));
         }
