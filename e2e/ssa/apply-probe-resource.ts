@@ -79,6 +79,8 @@ export const APPLY_PROBE: ResourceDefinition = {
 
 /** The CustomResourceDefinition that serves a definition's kind with the same schema, names and status subresource. */
 export function customResourceDefinition(def: ResourceDefinition): Record<string, unknown> {
+  // A CRD's schema may only say that metadata is an object.
+  const schema = { ...def.schema, properties: { ...def.schema.properties, metadata: { type: 'object' as const } } };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -87,7 +89,7 @@ export function customResourceDefinition(def: ResourceDefinition): Record<string
       group: def.group,
       names: { kind: def.kind, listKind: def.listKind, plural: def.plural, singular: def.singular, shortNames: def.shortNames, categories: def.categories },
       scope: def.namespaced ? 'Namespaced' : 'Cluster',
-      versions: [{ name: def.version, served: true, storage: true, schema: { openAPIV3Schema: def.schema }, ...(def.subresources.status ? { subresources: { status: {} } } : {}) }],
+      versions: [{ name: def.version, served: true, storage: true, schema: { openAPIV3Schema: schema }, ...(def.subresources.status ? { subresources: { status: {} } } : {}) }],
     },
   };
 }
