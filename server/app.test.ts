@@ -112,4 +112,24 @@ describe('the API app', () => {
     expect(doc.statusCode).toBe(200);
     expect(doc.json().components.schemas).toHaveProperty(['io.herd.federation.v1alpha1.FederatedDeployment']);
   });
+
+  it('server-side applies: dry run stores nothing, Strict refuses duplicate keys, the manager comes from the query or the User-Agent', async () => {
+    const a = app();
+    const url = `${base}/applied`;
+    const body = fcm('applied');
+    const apply = (query: string, payload: string) => a.inject({ method: 'PATCH', url: `${url}?${query}`, payload, headers: { 'content-type': 'application/apply-patch+yaml' } });
+    const dry = await apply('fieldManager=ci&dryRun=All', body);
+    expect(dry.statusCode).toBe(201);
+    expect(dry.json().metadata.managedFields[0]).toMatchObject({ manager: 'ci', operation: 'Apply' });
+    expect((await a.inject({ method: 'GET', url })).statusCode).toBe(404);
+    const dup = await apply('fieldManager=ci&fieldValidation=Strict', 'apiVersion: federation.herd.io/v1alpha1\nkind: FederatedConfigMap\nmetadata: {name: applied}\nspec: {template: {data: {a: b}}}\nspec: {}\n');
+    expect(dup.statusCode).toBe(400);
+    expect((await apply('fieldManager=ci', body)).statusCode).toBe(201);
+    expect((await apply('fieldManager=ci', body)).statusCode).toBe(200);
+    const edit = await a.inject({ method: 'PATCH', url, payload: JSON.stringify({ spec: { template: { data: { a: 'c' } } } }), headers: { 'content-type': 'application/merge-patch+json', 'user-agent': 'kubectl-edit/v1.36.3 (linux/amd64)' } });
+    expect(edit.json().metadata.managedFields.map((e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`)).toEqual(['ci/Apply', 'kubectl-edit/Update']);
+    const forced = await a.inject({ method: 'PATCH', url: `${url}?force=true`, payload: '{}', headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(forced.statusCode).toBe(422);
+    expect(forced.json().message).toContain('force: Forbidden: may not be specified for non-apply patch');
+  });
 });
